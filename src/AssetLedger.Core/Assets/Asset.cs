@@ -1,0 +1,105 @@
+using AssetLedger.Core.Money;
+using NodaTime;
+
+namespace AssetLedger.Assets;
+
+public sealed record Valuation(Money Value, ValuationMethod Method, string Valuer, LocalDate ValuedOn, Money? Liens);
+
+public sealed record Freezing(string OrderReference, Instant FrozenAt, Money? Amount, string? Holder);
+
+public sealed record Custody(string Custodian, string Location, Instant Since, string? SealNumber);
+
+public sealed record OrderOnAsset(CourtOrder Order, OrderStatus Status);
+
+public sealed record Realisation(Guid OrderId, Money Gross, Money Costs, Money ReturnedToOwner, RealisationMethod Method, LocalDate RealisedOn)
+{
+    /// <summary>Proceeds the State keeps: gross minus what went back to the owner.</summary>
+    public Money Kept => Gross - ReturnedToOwner;
+    public Money Net => Gross - Costs - ReturnedToOwner;
+}
+
+public sealed record Release(ReleaseReason Reason, LocalDate ReleasedOn, string? Note);
+
+public sealed record Disposal(DisposalMethod Method, LocalDate DisposedOn, string? Note);
+
+/// <summary>
+/// The state of one asset, folded from its stream. It is both the decider's state and the
+/// document the inline projection stores (so reads and decisions see the same thing).
+/// </summary>
+public sealed record Asset
+{
+    public Guid Id { get; init; }
+    public Guid CaseId { get; init; }
+    public AssetKind Kind { get; init; }
+    public string? Description { get; init; }
+    public IReadOnlyDictionary<string, string> Identifiers { get; init; } = new Dictionary<string, string>();
+    public string Location { get; init; } = "";
+    public string? Holder { get; init; }
+    public IReadOnlyList<string> CaseAgencies { get; init; } = [];
+    public AssetStatus Status { get; init; }
+    /// <summary>Where an allowed appeal against the confiscation order returns the asset (frozen or seized).</summary>
+    public AssetStatus? StatusBeforeConfiscation { get; init; }
+    public long Version { get; init; }
+    public Valuation? LatestValuation { get; init; }
+    public Freezing? Freezing { get; init; }
+    public Custody? Custody { get; init; }
+    public IReadOnlyList<OrderOnAsset> Orders { get; init; } = [];
+    public Realisation? Realisation { get; init; }
+    public Release? Release { get; init; }
+    public Disposal? Disposal { get; init; }
+    public Instant UpdatedAt { get; init; }
+
+    public OrderOnAsset? FindOrder(Guid orderId) => Orders.FirstOrDefault(o => o.Order.OrderId == orderId);
+
+    /// <summary>The confiscation order currently driving the lifecycle (not quashed), if any.</summary>
+    public OrderOnAsset? ActiveConfiscation =>
+        Orders.LastOrDefault(o => o.Order.Type == OrderType.Confiscation && o.Status != OrderStatus.Quashed);
+
+    public static Asset Evolve(Asset? state, object @event, long version, Instant recordedAt)
+    {
+        var next = @event switch
+        {
+            AssetRegistered e => new Asset
+            {
+                Id = e.AssetId, CaseId = e.CaseId, Kind = e.Kind, Description = e.Description,
+                Identifiers = e.Identifiers, Location = e.Location, Holder = e.Holder,
+                CaseAgencies = e.CaseAgencies, Status = AssetStatus.Identified,
+            },
+            _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before AssetRegistered"),
+            AssetFrozen e => state with
+            {
+                Status = AssetStatus.Frozen, Freezing = new Freezing(e.OrderReference, e.FrozenAt, e.Amount, e.Holder),
+                Holder = e.Holder ?? state.Holder,
+            },
+            AssetSeized e => state with
+            {
+                Status = AssetStatus.Seized, Custody = new Custody(e.Custodian, e.Location, e.SeizedAt, e.SealNumber),
+            },
+            CustodyTransferred e => state with { Custody = new Custody(e.ToCustodian, e.ToLocation, e.TransferredAt, e.SealNumber) },
+            AssetValued e => state with { LatestValuation = new Valuation(e.Value, e.Method, e.Valuer, e.ValuedOn, e.Liens) },
+            RestraintOrderRecorded e => state with { Orders = [.. state.Orders, new OrderOnAsset(e.Order, OrderStatus.InForce)] },
+            ReleaseOrderRecorded e => state with { Orders = [.. state.Orders, new OrderOnAsset(e.Order, OrderStatus.InForce)] },
+            ConfiscationOrdered e => state with
+            {
+                Status = AssetStatus.ConfiscationOrdered, StatusBeforeConfiscation = e.StatusBefore,
+                Orders = [.. state.Orders, new OrderOnAsset(e.Order, OrderStatus.InForce)],
+            },
+            AppealLodged e => state with { Status = AssetStatus.UnderAppeal, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.UnderAppeal) },
+            AppealDismissed e => state with { Status = AssetStatus.ConfiscationOrdered, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.InForce) },
+            AppealAllowed e => state with { Status = e.RestoredStatus, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Quashed) },
+            ConfiscationOrderFinal e => state with { Status = AssetStatus.Confiscated, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Final) },
+            AssetRealised e => state with
+            {
+                Status = AssetStatus.Realised,
+                Realisation = new Realisation(e.OrderId, e.Gross, e.Costs, e.ReturnedToOwner, e.Method, e.RealisedOn),
+            },
+            AssetReleased e => state with { Status = AssetStatus.Released, Release = new Release(e.Reason, e.ReleasedOn, e.Note) },
+            AssetDisposed e => state with { Status = AssetStatus.Disposed, Disposal = new Disposal(e.Method, e.DisposedOn, e.Note) },
+            _ => state,
+        };
+        return next with { Version = version, UpdatedAt = recordedAt };
+    }
+
+    private static IReadOnlyList<OrderOnAsset> WithOrderStatus(Asset state, Guid orderId, OrderStatus status) =>
+        state.Orders.Select(o => o.Order.OrderId == orderId ? o with { Status = status } : o).ToList();
+}

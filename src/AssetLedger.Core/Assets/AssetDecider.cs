@@ -1,0 +1,93 @@
+namespace AssetLedger.Assets;
+
+/// <summary>The outcome of a decision: events to append, or a refusal (HTTP 409) that says why.</summary>
+public abstract record Decision
+{
+    public sealed record Accept(IReadOnlyList<object> Events) : Decision;
+    public sealed record Refuse(string Reason) : Decision;
+
+    public static Decision Of(params object[] events) => new Accept(events);
+}
+
+/// <summary>
+/// The asset lifecycle of domain.md as one pure function: every (command, status) pair either
+/// yields events or an explicit refusal naming the status. No I/O, no clock.
+/// </summary>
+public static class AssetDecider
+{
+    public static Decision Decide(AssetCommand command, Asset asset)
+    {
+        var status = asset.Status;
+        if (status.IsTerminal())
+            return NotIn(command, status);
+
+        return command switch
+        {
+            Freeze c when status is AssetStatus.Identified =>
+                Decision.Of(new AssetFrozen(c.OrderReference, c.FrozenAt, c.Amount, c.Holder)),
+            Seize c when status is AssetStatus.Identified or AssetStatus.Frozen =>
+                Decision.Of(new AssetSeized(c.Custodian, c.Location, c.SeizedAt, c.SealNumber)),
+            TransferCustody c =>
+                Decision.Of(new CustodyTransferred(c.ToCustodian, c.ToLocation, c.TransferredAt, c.SealNumber)),
+            RecordValuation c =>
+                Decision.Of(new AssetValued(c.Value, c.Method, c.Valuer, c.ValuedOn, c.Liens)),
+            RecordOrder c => DecideOrder(c.Order, asset),
+            LodgeAppeal c when status is AssetStatus.ConfiscationOrdered =>
+                WithActiveConfiscation(asset, c.OrderId, () => Decision.Of(new AppealLodged(c.OrderId, c.LodgedOn))),
+            DecideAppeal c when status is AssetStatus.UnderAppeal =>
+                WithActiveConfiscation(asset, c.OrderId, () => c.Outcome == AppealOutcome.Dismissed
+                    ? Decision.Of(new AppealDismissed(c.OrderId, c.DecidedOn))
+                    : Decision.Of(new AppealAllowed(c.OrderId, c.DecidedOn, StatusBeforeConfiscation(asset, c.OrderId)))),
+            RecordFinality c when status is AssetStatus.ConfiscationOrdered =>
+                WithActiveConfiscation(asset, c.OrderId, () => Decision.Of(new ConfiscationOrderFinal(c.OrderId, c.FinalOn))),
+            Realise c when status is AssetStatus.Confiscated => DecideRealisation(c, asset),
+            ReleaseAsset c when status is AssetStatus.Identified or AssetStatus.Frozen or AssetStatus.Seized or AssetStatus.ConfiscationOrdered =>
+                Decision.Of(new AssetReleased(c.Reason, c.ReleasedOn, c.Note)),
+            DisposeAsset c when status is AssetStatus.Confiscated =>
+                Decision.Of(new AssetDisposed(c.Method, c.DisposedOn, c.Note)),
+            _ => NotIn(command, status),
+        };
+    }
+
+    private static Decision DecideOrder(CourtOrder order, Asset asset)
+    {
+        var status = asset.Status;
+        if (asset.FindOrder(order.OrderId) is { } existing)
+            return existing.Order.SameDetailsAs(order)
+                ? new Decision.Refuse($"Order {order.OrderId} is already recorded on this asset.")
+                : new Decision.Refuse($"Order {order.OrderId} is already recorded on this asset with different details.");
+
+        return order.Type switch
+        {
+            OrderType.Restraint => Decision.Of(new RestraintOrderRecorded(order)),
+            OrderType.Confiscation when status is AssetStatus.Frozen or AssetStatus.Seized =>
+                Decision.Of(new ConfiscationOrdered(order, status)),
+            OrderType.Release when status is AssetStatus.Identified or AssetStatus.Frozen or AssetStatus.Seized or AssetStatus.ConfiscationOrdered =>
+                Decision.Of(new ReleaseOrderRecorded(order), new AssetReleased(ReleaseReason.CourtOrder, order.IssuedOn, $"Release order {order.Reference}")),
+            _ => new Decision.Refuse($"A {Naming.SnakeCase(order.Type.ToString())} order cannot be recorded on an asset in status '{status.ToWire()}'."),
+        };
+    }
+
+    private static Decision DecideRealisation(Realise c, Asset asset)
+    {
+        if (asset.ActiveConfiscation is not { Status: OrderStatus.Final } order)
+            return new Decision.Refuse("The asset has no final confiscation order.");
+        return Decision.Of(new AssetRealised(order.Order.OrderId, c.Gross, c.Costs, c.Returned, c.Method, c.RealisedOn));
+    }
+
+    private static Decision WithActiveConfiscation(Asset asset, Guid orderId, Func<Decision> decide)
+    {
+        var order = asset.FindOrder(orderId);
+        if (order is null)
+            return new Decision.Refuse($"Order {orderId} is not recorded on this asset.");
+        if (order.Order.Type != OrderType.Confiscation || order.Status == OrderStatus.Quashed)
+            return new Decision.Refuse($"Order {orderId} is not the confiscation order in force on this asset (status '{asset.Status.ToWire()}').");
+        return decide();
+    }
+
+    private static AssetStatus StatusBeforeConfiscation(Asset asset, Guid orderId) =>
+        asset.StatusBeforeConfiscation ?? throw new InvalidOperationException($"Asset {asset.Id} is under appeal of {orderId} without a recorded prior status.");
+
+    private static Decision NotIn(AssetCommand command, AssetStatus status) =>
+        new Decision.Refuse($"'{command.Name}' is not allowed for an asset in status '{status.ToWire()}'.");
+}

@@ -1,0 +1,81 @@
+using AssetLedger.Assets;
+using NodaTime;
+
+namespace AssetLedger.Cases;
+
+public enum Offence { TraffickingInHumanBeings, MigrantSmuggling, MoneyLaundering, Other }
+
+public enum CaseStatus { Open, Closed }
+
+public sealed record CaseOpened(
+    Guid CaseId, string Reference, string Title, IReadOnlyList<Offence> Offences, string Jurisdiction,
+    string LeadAgency, IReadOnlyList<string> ParticipatingAgencies, Instant OpenedAt);
+
+/// <summary>Recorded on the case stream when an asset is registered, so case-level checks
+/// (closing, no assets added to a closed case) serialise through the case stream's version.</summary>
+public sealed record AssetAddedToCase(Guid AssetId, AssetKind Kind);
+
+public sealed record CaseClosed(string Reason, Instant ClosedAt);
+
+/// <summary>The case's own fields, folded from the case stream (inline, so always current).</summary>
+public sealed record Case
+{
+    public Guid Id { get; init; }
+    public string Reference { get; init; } = "";
+    public string Title { get; init; } = "";
+    public IReadOnlyList<Offence> Offences { get; init; } = [];
+    public string Jurisdiction { get; init; } = "";
+    public string LeadAgency { get; init; } = "";
+    public IReadOnlyList<string> ParticipatingAgencies { get; init; } = [];
+    public CaseStatus Status { get; init; }
+    public Instant OpenedAt { get; init; }
+    public Instant? ClosedAt { get; init; }
+    public string? CloseReason { get; init; }
+    public IReadOnlyList<Guid> AssetIds { get; init; } = [];
+    public long Version { get; init; }
+    /// <summary>Lower-case reference and title, for case-insensitive search.</summary>
+    public string SearchText { get; init; } = "";
+
+    public IEnumerable<string> Agencies => ParticipatingAgencies.Prepend(LeadAgency);
+
+    public static Case Evolve(Case? state, object @event, long version)
+    {
+        var next = @event switch
+        {
+            CaseOpened e => new Case
+            {
+                Id = e.CaseId, Reference = e.Reference, Title = e.Title, Offences = e.Offences,
+                Jurisdiction = e.Jurisdiction, LeadAgency = e.LeadAgency, ParticipatingAgencies = e.ParticipatingAgencies,
+                Status = CaseStatus.Open, OpenedAt = e.OpenedAt,
+                SearchText = (e.Reference + "\n" + e.Title).ToLowerInvariant(),
+            },
+            _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before CaseOpened"),
+            AssetAddedToCase e => state with { AssetIds = [.. state.AssetIds, e.AssetId] },
+            CaseClosed e => state with { Status = CaseStatus.Closed, ClosedAt = e.ClosedAt, CloseReason = e.Reason },
+            _ => state,
+        };
+        return next with { Version = version };
+    }
+}
+
+public static class CaseDecider
+{
+    public static Decision AddAsset(Case @case, Guid assetId, AssetKind kind) =>
+        @case.Status == CaseStatus.Closed
+            ? new Decision.Refuse("The case is in status 'closed' and accepts no further commands.")
+            : Decision.Of(new AssetAddedToCase(assetId, kind));
+
+    public static Decision Close(Case @case, string reason, Instant now, IEnumerable<AssetStatus> assetStatuses)
+    {
+        if (@case.Status == CaseStatus.Closed)
+            return new Decision.Refuse("The case is in status 'closed' and accepts no further commands.");
+        var open = assetStatuses.Where(s => !s.IsTerminal()).Select(s => s.ToWire()).Distinct().Order().ToList();
+        return open.Count > 0
+            ? new Decision.Refuse($"The case cannot be closed while assets are not terminal (statuses: {string.Join(", ", open)}).")
+            : Decision.Of(new CaseClosed(reason, now));
+    }
+
+    /// <summary>Case-level commands other than closing (victim claims, distributions) need an open case.</summary>
+    public static Decision? RequireOpen(Case @case) =>
+        @case.Status == CaseStatus.Closed ? new Decision.Refuse("The case is in status 'closed' and accepts no further commands.") : null;
+}
