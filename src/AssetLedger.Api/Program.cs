@@ -1,2 +1,68 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using AssetLedger.Api.Assets;
+using AssetLedger.Api.Cases;
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Api.Ops;
+using JasperFx;
+using JasperFx.CodeGeneration;
+using Marten;
+using NodaTime;
+using Serilog;
+using Serilog.Events;
+using Wolverine;
+
+if (DevToken.TryRun(args, out var exitCode)) return exitCode;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Host.UseSerilog((ctx, services, log) => log
+    .ReadFrom.Configuration(ctx.Configuration)
+    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+    .MinimumLevel.Override("Wolverine", LogEventLevel.Warning)
+    .MinimumLevel.Override("Marten", LogEventLevel.Warning)
+    .Enrich.FromLogContext()
+    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"));
+
+var connectionString = builder.Configuration.GetConnectionString("AssetLedger")
+    ?? throw new InvalidOperationException("ConnectionStrings:AssetLedger is not set.");
+var autoCreate = builder.Configuration.GetValue("Database:AutoCreate", builder.Environment.IsDevelopment());
+
+builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+builder.Services.AddSingleton<JurisdictionCalendar>();
+builder.Services.AddSingleton<CommandExecutor>();
+builder.Services.AddMarten(opts => MartenSetup.Configure(opts, connectionString, autoCreate))
+    .UseLightweightSessions();
+builder.Host.UseWolverine(opts =>
+{
+    opts.Discovery.IncludeAssembly(typeof(Program).Assembly);
+    opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Auto;
+});
+builder.Services.AddAssetLedgerAuth(builder.Configuration);
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 8 * RequestPipeline.MaxBodyBytes);
+
+var app = builder.Build();
+
+app.UseMiddleware<CorrelationMiddleware>();
+app.UseSerilogRequestLogging(o =>
+{
+    o.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+        : http.Response.StatusCode >= 400 ? LogEventLevel.Warning : LogEventLevel.Information;
+    o.EnrichDiagnosticContext = (diag, http) =>
+    {
+        diag.Set("UserId", http.User.FindFirst("sub")?.Value ?? "anonymous");
+        diag.Set("Route", (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "");
+    };
+});
+app.UseMiddleware<ErrorHandlingMiddleware>();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+app.MapOperations();
+var api = app.MapGroup("/api").RequireAuthorization();
+api.MapCaseEndpoints();
+api.MapAssetEndpoints();
+
+return await app.RunJasperFxCommands(args);
+
+public partial class Program;

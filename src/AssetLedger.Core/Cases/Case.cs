@@ -35,6 +35,10 @@ public sealed record Case
     public long Version { get; init; }
     /// <summary>Lower-case reference and title, for case-insensitive search.</summary>
     public string SearchText { get; init; } = "";
+    /// <summary>Sort key for "newest first" (Unix milliseconds of the opening).</summary>
+    public long OpenedAtUnixMs { get; init; }
+    /// <summary>"|LEAD|PART1|PART2|": agency membership as one searchable string.</summary>
+    public string AgencyKey { get; init; } = "";
 
     public IEnumerable<string> Agencies => ParticipatingAgencies.Prepend(LeadAgency);
 
@@ -48,6 +52,8 @@ public sealed record Case
                 Jurisdiction = e.Jurisdiction, LeadAgency = e.LeadAgency, ParticipatingAgencies = e.ParticipatingAgencies,
                 Status = CaseStatus.Open, OpenedAt = e.OpenedAt,
                 SearchText = (e.Reference + "\n" + e.Title).ToLowerInvariant(),
+                OpenedAtUnixMs = e.OpenedAt.ToUnixTimeMilliseconds(),
+                AgencyKey = "|" + string.Join("|", e.ParticipatingAgencies.Prepend(e.LeadAgency)) + "|",
             },
             _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before CaseOpened"),
             AssetAddedToCase e => state with { AssetIds = [.. state.AssetIds, e.AssetId] },

@@ -1,0 +1,85 @@
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Assets;
+using Marten;
+using NodaTime;
+
+namespace AssetLedger.Api.Assets;
+
+/// <summary>Wolverine message: run one lifecycle command on one asset.</summary>
+public sealed record ExecuteAssetCommand(CommandContext Context, Guid AssetId, AssetCommand Command);
+
+public static class AssetCommandHandler
+{
+    public static Task<Outcome> Handle(ExecuteAssetCommand message, CommandExecutor executor, JurisdictionCalendar calendar, CancellationToken ct)
+    {
+        var route = $"POST /api/assets/{message.AssetId}/{message.Command.Name}";
+        var today = calendar.Today(message.Context.Caller.Jurisdiction);
+        return executor.RunAsync(message.Context, route, message.AssetId,
+            (session, now) => DecideAsync(session, message, now, today, ct),
+            session => AssetQueries.CurrentAsync(session, message.Context.Caller, message.AssetId, today, ct),
+            ct);
+    }
+
+    private static async Task<Outcome> DecideAsync(IDocumentSession session, ExecuteAssetCommand message, Instant now, LocalDate today, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<Asset>(message.AssetId, ct);
+        if (stream.Aggregate is not { } asset || !message.Context.Caller.CanSee(asset.CaseAgencies))
+            return new Outcome.NotFound($"No asset {message.AssetId}.");
+        if (message.Context.ExpectedVersion is { } expected && expected != asset.Version)
+            return new Outcome.Conflict($"The asset is at version {asset.Version}, not the expected {expected}.");
+
+        var decision = AssetDecider.Decide(message.Command, asset);
+        if (decision is not Decision.Accept { Events: var events })
+            return new Outcome.Conflict(((Decision.Refuse)decision).Reason);
+
+        if (await CountAgainstOrdersAsync(session, asset, events, ct) is { } refusal)
+            return new Outcome.Conflict(refusal);
+
+        stream.AppendMany(events);
+        var next = asset;
+        var version = asset.Version;
+        foreach (var e in events) next = Asset.Evolve(next, e, ++version, now);
+        return new Outcome.Done(AssetResponse.From(next, today), next.Version);
+    }
+
+    /// <summary>
+    /// The checks that span streams go through the order's own stream, whose version serialises
+    /// them: an order recorded on several assets keeps the same details and case, and the proceeds
+    /// realised under it never exceed its maximum amount.
+    /// </summary>
+    private static async Task<string?> CountAgainstOrdersAsync(IDocumentSession session, Asset asset, IReadOnlyList<object> events, CancellationToken ct)
+    {
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case RestraintOrderRecorded r: if (await ApplyOrderAsync(session, asset, r.Order, ct) is { } a) return a; break;
+                case ConfiscationOrdered c: if (await ApplyOrderAsync(session, asset, c.Order, ct) is { } b) return b; break;
+                case ReleaseOrderRecorded rel: if (await ApplyOrderAsync(session, asset, rel.Order, ct) is { } d) return d; break;
+                case AssetRealised realised:
+                    var ledger = await session.Events.FetchForWriting<CourtOrderLedger>(realised.OrderId, ct);
+                    var state = ledger.Aggregate ?? new CourtOrderLedger { Order = asset.FindOrder(realised.OrderId)?.Order };
+                    var kept = realised.Gross - realised.ReturnedToOwner;
+                    if (state.RefuseProceeds(kept) is { } over) return over;
+                    ledger.AppendOne(new ProceedsCountedAgainstOrder(asset.Id, kept));
+                    break;
+            }
+        }
+        return null;
+    }
+
+    private static async Task<string?> ApplyOrderAsync(IDocumentSession session, Asset asset, CourtOrder order, CancellationToken ct)
+    {
+        var ledger = await session.Events.FetchForWriting<CourtOrderLedger>(order.OrderId, ct);
+        if (ledger.Aggregate is { Order: not null } existing)
+        {
+            if (existing.RefuseApplying(order, asset.CaseId) is { } refusal) return refusal;
+            ledger.AppendOne(new OrderAppliedToAsset(asset.Id));
+        }
+        else
+        {
+            ledger.AppendMany(new OrderRegistered(order, asset.CaseId), new OrderAppliedToAsset(asset.Id));
+        }
+        return null;
+    }
+}

@@ -1,0 +1,104 @@
+using AssetLedger.Api.Cases;
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Assets;
+using AssetLedger.Core.Identifiers;
+using Marten;
+using Wolverine;
+
+namespace AssetLedger.Api.Assets;
+
+public static class AssetEndpoints
+{
+    public static void MapAssetEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/cases/{caseId}/assets", AddAsync).WithName("AddAsset").WithTags("Assets");
+        api.MapGet("/assets/{assetId}", GetAsync).WithName("GetAsset").WithTags("Assets");
+        api.MapGet("/assets/{assetId}/history", HistoryAsync).WithName("GetAssetHistory").WithTags("Assets");
+        foreach (var command in AssetCommandParsers.All)
+            api.MapPost($"/assets/{{assetId}}/{command.Name}",
+                    (HttpContext http, string assetId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
+                        ExecuteAsync(http, assetId, command, bus, store, ct))
+                .WithName("Asset_" + command.Name).WithTags("Assets");
+    }
+
+    private static Task<IResult> ExecuteAsync(HttpContext http, string assetIdText, AssetCommandRoute route, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
+        RequestPipeline.Command(http, route.Roles, async (caller, role, body) =>
+        {
+            if (!Guid.TryParse(assetIdText, out var assetId)) return Problems.NotFound($"No asset {assetIdText}.");
+            Guid? commandId = null;
+            long? expectedVersion = null;
+            var errors = RequestPipeline.Parse(body, f =>
+            {
+                commandId = f.Id("commandId");
+                expectedVersion = f.Long("expectedVersion");
+                return route.Parse(f);
+            }, out var command);
+            if (errors is not null)
+                return await VisibleAsync(store, caller, assetId, ct) ? Problems.Validation(errors) : Problems.NotFound($"No asset {assetId}.");
+
+            var fingerprint = CommandExecutor.Fingerprint($"POST /api/assets/{assetId}/{route.Name}", new { command, expectedVersion });
+            var context = new CommandContext(caller, role, commandId!.Value, fingerprint, RequestPipeline.CorrelationId(http), expectedVersion);
+            var outcome = await bus.InvokeAsync<Outcome>(new ExecuteAssetCommand(context, assetId, command!), ct);
+            return outcome.ToResult(http);
+        });
+
+    private static async Task<bool> VisibleAsync(IDocumentStore store, Caller caller, Guid assetId, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(caller.Jurisdiction);
+        return await session.LoadAsync<Asset>(assetId, ct) is { } a && caller.CanSee(a.CaseAgencies);
+    }
+
+    private static Task<IResult> AddAsync(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
+        RequestPipeline.Command(http, [Roles.Investigator], async (caller, role, body) =>
+        {
+            if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
+            var errors = RequestPipeline.Parse(body, ParseNewAsset, out var asset);
+            if (errors is not null)
+            {
+                await using var session = store.QuerySession(caller.Jurisdiction);
+                var (c, _) = await CaseQueries.LoadAsync(session, caller, id, ct);
+                return c is null ? Problems.NotFound($"No case {id}.") : Problems.Validation(errors);
+            }
+            var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/assets", asset!);
+            var context = new CommandContext(caller, role, asset!.AssetId, fingerprint, RequestPipeline.CorrelationId(http), null);
+            var outcome = await bus.InvokeAsync<Outcome>(new AddAsset(context, id, asset), ct);
+            return outcome.ToResult(http);
+        });
+
+    private static NewAsset? ParseNewAsset(Fields f)
+    {
+        var assetId = f.Id("assetId");
+        var kind = f.Enum<AssetKind>("kind", true);
+        var description = f.Text("description", false, Fields.LongText);
+        var identifiers = f.StringMap("identifiers", 20);
+        foreach (var (key, message) in AssetIdentifiers.Validate(identifiers)) f.Fail($"identifiers.{key}", message);
+        var location = f.Country("location", true);
+        var holder = f.Text("holder", false);
+        return f.Ok ? new NewAsset(assetId!.Value, kind!.Value, description, identifiers, location!, holder) : null;
+    }
+
+    private static Task<IResult> GetAsync(HttpContext http, string assetId, string? asOf, IDocumentStore store, JurisdictionCalendar calendar, CancellationToken ct) =>
+        RequestPipeline.Query(http, Roles.All, async caller =>
+        {
+            if (!Guid.TryParse(assetId, out var id)) return Problems.NotFound($"No asset {assetId}.");
+            await using var session = store.QuerySession(caller.Jurisdiction);
+            var today = calendar.Today(caller.Jurisdiction);
+            if (asOf is null) return (await AssetQueries.CurrentAsync(session, caller, id, today, ct)).ToResult(http);
+            if (!TextRules.TryInstant(asOf, out var instant))
+            {
+                if (!(await AssetQueries.CurrentAsync(session, caller, id, today, ct) is Outcome.Done)) return Problems.NotFound($"No asset {id}.");
+                return Problems.Validation(new Dictionary<string, string[]> { ["asOf"] = ["Must be a UTC ISO 8601 instant such as \"2026-03-14T16:00:00Z\"."] });
+            }
+            return (await AssetQueries.AsOfAsync(session, caller, id, instant, today, ct)).ToResult(http);
+        });
+
+    private static Task<IResult> HistoryAsync(HttpContext http, string assetId, IDocumentStore store, CancellationToken ct) =>
+        RequestPipeline.Query(http, Roles.All, async caller =>
+        {
+            if (!Guid.TryParse(assetId, out var id)) return Problems.NotFound($"No asset {assetId}.");
+            await using var session = store.QuerySession(caller.Jurisdiction);
+            return await CaseQueries.AssetHistoryAsync(session, caller, id, ct) is { } history
+                ? Results.Json(history, ApiJson.Options)
+                : Problems.NotFound($"No asset {id}.");
+        });
+}

@@ -1,0 +1,33 @@
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Assets;
+using Marten;
+using NodaTime;
+
+namespace AssetLedger.Api.Assets;
+
+public static class AssetQueries
+{
+    public static async Task<Outcome> CurrentAsync(IQuerySession session, Caller caller, Guid assetId, LocalDate today, CancellationToken ct)
+    {
+        var asset = await session.LoadAsync<Asset>(assetId, ct);
+        return asset is not null && caller.CanSee(asset.CaseAgencies)
+            ? new Outcome.Done(AssetResponse.From(asset, today), asset.Version)
+            : new Outcome.NotFound($"No asset {assetId}.");
+    }
+
+    /// <summary>The asset as it stood at an instant: the events recorded (by the server's clock) at or before it.</summary>
+    public static async Task<Outcome> AsOfAsync(IQuerySession session, Caller caller, Guid assetId, Instant asOf, LocalDate today, CancellationToken ct)
+    {
+        var events = await session.Events.FetchStreamAsync(assetId, token: ct);
+        Asset? state = null;
+        foreach (var e in events)
+        {
+            var at = Envelope.RecordedAtOf(e);
+            if (at > asOf) break;
+            state = Asset.Evolve(state, e.Data, e.Version, at);
+        }
+        return state is not null && caller.CanSee(state.CaseAgencies)
+            ? new Outcome.Done(AssetResponse.From(state, today), state.Version)
+            : new Outcome.NotFound($"No asset {assetId} at {asOf}.");
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Assets;
+using AssetLedger.Cases;
+using JasperFx.Events;
+using Marten;
+using Marten.Linq;
+using NodaTime;
+
+namespace AssetLedger.Api.Cases;
+
+public sealed record CaseList(IReadOnlyList<CaseSummary> Items, long Total);
+
+public sealed record HistoryEntry(
+    long Sequence, Guid StreamId, string StreamKind, long Version, string Type, Instant RecordedAt,
+    Actor Actor, string? CommandId, string? CorrelationId, JsonElement Data);
+
+public static class CaseQueries
+{
+    public static async Task<(Case?, IReadOnlyList<Asset>)> LoadAsync(IQuerySession session, Caller caller, Guid caseId, CancellationToken ct)
+    {
+        var c = await session.LoadAsync<Case>(caseId, ct);
+        if (c is null || !caller.CanSee(c.Agencies)) return (null, []);
+        var assets = await session.Query<Asset>().Where(a => a.CaseId == caseId).ToListAsync(ct);
+        return (c, assets);
+    }
+
+    public static async Task<Outcome> SummaryAsync(IQuerySession session, Caller caller, Guid caseId, bool created, CancellationToken ct)
+    {
+        var (c, assets) = await LoadAsync(session, caller, caseId, ct);
+        if (c is null) return new Outcome.NotFound($"No case {caseId}.");
+        return created ? OpenCaseHandler.Created(c, assets.ToList()) : new Outcome.Done(CaseSummary.From(c, assets.ToList()), c.Version);
+    }
+
+    public static async Task<CaseList> ListAsync(IQuerySession session, Caller caller, CaseStatus? status, string? q, int page, int pageSize, CancellationToken ct)
+    {
+        IQueryable<Case> query = session.Query<Case>().Stats(out var stats);
+        if (status is { } s) query = query.Where(c => c.Status == s);
+        if (!string.IsNullOrEmpty(q))
+        {
+            var needle = q.ToLowerInvariant();
+            query = query.Where(c => c.SearchText.Contains(needle));
+        }
+        if (!caller.SeesAllCasesOfJurisdiction)
+        {
+            var key = "|" + caller.Agency + "|";
+            query = query.Where(c => c.AgencyKey.Contains(key));
+        }
+        var cases = await query.OrderByDescending(c => c.OpenedAtUnixMs).ThenBy(c => c.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        var ids = cases.Select(c => c.Id).ToArray();
+        var assets = ids.Length == 0 ? [] : await session.Query<Asset>().Where(a => a.CaseId.IsOneOf(ids)).ToListAsync(ct);
+        var byCase = assets.ToLookup(a => a.CaseId);
+        return new CaseList(cases.Select(c => CaseSummary.From(c, byCase[c.Id].ToList())).ToList(), stats.TotalResults);
+    }
+
+    /// <summary>Every event of the case, its assets and its orders, in recording order, read from the event store.</summary>
+    public static async Task<IReadOnlyList<HistoryEntry>?> CaseHistoryAsync(IQuerySession session, Caller caller, Guid caseId, CancellationToken ct)
+    {
+        var (c, assets) = await LoadAsync(session, caller, caseId, ct);
+        if (c is null) return null;
+        var ids = new List<Guid> { caseId };
+        ids.AddRange(c.AssetIds);
+        ids.AddRange(assets.SelectMany(a => a.Orders.Select(o => o.Order.OrderId)).Distinct());
+        var idArray = ids.Distinct().ToArray();
+        var events = await session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(idArray)).OrderBy(e => e.Sequence).ToListAsync(ct);
+        return events.Select(ToEntry).ToList();
+    }
+
+    public static async Task<IReadOnlyList<HistoryEntry>?> AssetHistoryAsync(IQuerySession session, Caller caller, Guid assetId, CancellationToken ct)
+    {
+        var asset = await session.LoadAsync<Asset>(assetId, ct);
+        if (asset is null || !caller.CanSee(asset.CaseAgencies)) return null;
+        var events = await session.Events.FetchStreamAsync(assetId, token: ct);
+        return events.Select(ToEntry).ToList();
+    }
+
+    public static HistoryEntry ToEntry(IEvent e) => new(
+        e.Sequence, e.StreamId, StreamKind(e.Data), e.Version, e.EventTypeName, Envelope.RecordedAtOf(e),
+        Envelope.ActorOf(e), Envelope.CommandIdOf(e), e.CorrelationId,
+        JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), ApiJson.Options));
+
+    private static string StreamKind(object data) => data switch
+    {
+        CaseOpened or AssetAddedToCase or CaseClosed => "case",
+        OrderRegistered or OrderAppliedToAsset or ProceedsCountedAgainstOrder => "order",
+        _ => "asset",
+    };
+}

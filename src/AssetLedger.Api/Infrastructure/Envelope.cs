@@ -1,0 +1,56 @@
+using System.Text.Json;
+using JasperFx.Events;
+using Marten;
+using NodaTime;
+using NodaTime.Text;
+
+namespace AssetLedger.Api.Infrastructure;
+
+public sealed record Actor(string Id, string Name, string Role, string Agency);
+
+/// <summary>
+/// The event envelope: who (id, name, role, agency), jurisdiction (the tenant), when recorded (by
+/// the application's clock, never a database default), command id and correlation id. It travels in
+/// Marten's event metadata: headers, correlation id, causation id (= command id) and user name.
+/// </summary>
+public static class Envelope
+{
+    private const string ActorId = "actorId", ActorName = "actorName", ActorRole = "actorRole", ActorAgency = "actorAgency";
+    private const string CommandId = "commandId", RecordedAt = "recordedAt", Jurisdiction = "jurisdiction";
+
+    public static void Stamp(IDocumentSession session, CommandContext ctx, Instant now)
+    {
+        session.CorrelationId = ctx.CorrelationId;
+        session.CausationId = ctx.CommandId.ToString();
+        session.LastModifiedBy = ctx.Caller.Id;
+        session.SetHeader(ActorId, ctx.Caller.Id);
+        session.SetHeader(ActorName, ctx.Caller.Name);
+        session.SetHeader(ActorRole, ctx.Role);
+        session.SetHeader(ActorAgency, ctx.Caller.Agency);
+        session.SetHeader(Jurisdiction, ctx.Caller.Jurisdiction);
+        session.SetHeader(CommandId, ctx.CommandId.ToString());
+        session.SetHeader(RecordedAt, InstantPattern.ExtendedIso.Format(now));
+    }
+
+    public static Instant RecordedAtOf(IEvent e) =>
+        Header(e, RecordedAt) is { } s && InstantPattern.ExtendedIso.Parse(s) is { Success: true } r
+            ? r.Value
+            : Instant.FromDateTimeOffset(e.Timestamp);
+
+    public static Actor ActorOf(IEvent e) =>
+        new(Header(e, ActorId) ?? e.UserName ?? "", Header(e, ActorName) ?? "", Header(e, ActorRole) ?? "", Header(e, ActorAgency) ?? "");
+
+    public static string? CommandIdOf(IEvent e) => Header(e, CommandId) ?? e.CausationId;
+
+    private static string? Header(IEvent e, string key) =>
+        e.Headers is not null && e.Headers.TryGetValue(key, out var v)
+            ? v switch
+            {
+                null => null,
+                string s => s,
+                JsonElement { ValueKind: JsonValueKind.String } j => j.GetString(),
+                JsonElement j => j.ToString(),
+                _ => v.ToString(),
+            }
+            : null;
+}

@@ -1,0 +1,52 @@
+using System.Net.Sockets;
+using Npgsql;
+
+namespace AssetLedger.Api.Infrastructure;
+
+/// <summary>
+/// Last line: a database that does not answer is a 503 with Retry-After (logged as a warning);
+/// anything else is a bug, logged as an error and answered 500 without internals.
+/// </summary>
+public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorHandlingMiddleware> log)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (Exception ex) when (IsDatabaseUnavailable(ex) && !http.Response.HasStarted)
+        {
+            log.LogWarning("Database unavailable: {Reason}", ex.GetBaseException().Message);
+            http.Response.Clear();
+            http.Response.Headers.RetryAfter = "5";
+            await Problems.WriteAsync(http, 503, "unavailable", "The database is unavailable.", "Retry in a few seconds.");
+        }
+        catch (BadHttpRequestException ex) when (!http.Response.HasStarted)
+        {
+            http.Response.Clear();
+            await Problems.WriteAsync(http, ex.StatusCode, "bad-request", "The request could not be read.", ex.Message);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            log.LogInformation("Request aborted by the client");
+        }
+    }
+
+    public static bool IsDatabaseUnavailable(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case NpgsqlException { IsTransient: true }:
+                case NpgsqlException { InnerException: SocketException or TimeoutException or IOException }:
+                case PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" }:
+                case SocketException:
+                case TimeoutException:
+                    return true;
+            }
+        }
+        return false;
+    }
+}

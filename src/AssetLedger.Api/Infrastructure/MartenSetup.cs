@@ -1,0 +1,88 @@
+using AssetLedger.Api.Cases;
+using AssetLedger.Assets;
+using AssetLedger.Cases;
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Projections;
+using Marten;
+using Marten.Events.Aggregation;
+using JasperFx.MultiTenancy;
+using NodaTime;
+using NodaTime.Serialization.SystemTextJson;
+using Npgsql;
+using Weasel.Core;
+
+namespace AssetLedger.Api.Infrastructure;
+
+// Inline single-stream projections only: each folds one stream with the core's pure Evolve, in the
+// same transaction as the append, so reads and decisions see every acknowledged write.
+
+public sealed class AssetProjection : SingleStreamProjection<Asset, Guid>
+{
+    public override Asset? Evolve(Asset? snapshot, Guid id, IEvent e) =>
+        e.Data is AssetRegistered || (snapshot is not null && IsAssetEvent(e.Data))
+            ? Asset.Evolve(snapshot, e.Data, e.Version, Envelope.RecordedAtOf(e))
+            : snapshot;
+
+    private static bool IsAssetEvent(object data) => data is AssetFrozen or AssetSeized or CustodyTransferred or AssetValued
+        or RestraintOrderRecorded or ConfiscationOrdered or ReleaseOrderRecorded or AppealLodged or AppealDismissed
+        or AppealAllowed or ConfiscationOrderFinal or AssetRealised or AssetReleased or AssetDisposed;
+}
+
+public sealed class CaseProjection : SingleStreamProjection<Case, Guid>
+{
+    public override Case? Evolve(Case? snapshot, Guid id, IEvent e) =>
+        e.Data is CaseOpened || (snapshot is not null && e.Data is AssetAddedToCase or CaseClosed)
+            ? Case.Evolve(snapshot, e.Data, e.Version)
+            : snapshot;
+}
+
+public sealed class CourtOrderLedgerProjection : SingleStreamProjection<CourtOrderLedger, Guid>
+{
+    public override CourtOrderLedger? Evolve(CourtOrderLedger? snapshot, Guid id, IEvent e) =>
+        e.Data is OrderRegistered || (snapshot is not null && e.Data is OrderAppliedToAsset or ProceedsCountedAgainstOrder)
+            ? CourtOrderLedger.Evolve(snapshot, e.Data, e.Version)
+            : snapshot;
+}
+
+public static class MartenSetup
+{
+    /// <summary>Connection defaults that make an outage fail fast (R4) unless the connection string says otherwise.</summary>
+    public static string WithDefaults(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) b.Timeout = 3;
+        if (!connectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase)) b.CommandTimeout = 15;
+        return b.ConnectionString;
+    }
+
+    public static void Configure(StoreOptions opts, string connectionString, bool autoCreate)
+    {
+        var dataSource = new NpgsqlDataSourceBuilder(WithDefaults(connectionString));
+        dataSource.UseNodaTime();
+        opts.Connection(dataSource.Build());
+        opts.DatabaseSchemaName = "assetledger";
+        opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
+            configure: o => o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+        opts.AutoCreateSchemaObjects = autoCreate ? AutoCreate.CreateOrUpdate : AutoCreate.None;
+
+        // Jurisdiction isolation in one place: every document and event carries the tenant
+        // (jurisdiction) and every session is opened for the caller's jurisdiction.
+        opts.Events.TenancyStyle = TenancyStyle.Conjoined;
+        opts.Policies.AllDocumentsAreMultiTenanted();
+
+        opts.Events.StreamIdentity = StreamIdentity.AsGuid;
+        opts.Events.MetadataConfig.HeadersEnabled = true;
+        opts.Events.MetadataConfig.CorrelationIdEnabled = true;
+        opts.Events.MetadataConfig.CausationIdEnabled = true;
+        opts.Events.MetadataConfig.UserNameEnabled = true;
+
+        opts.Projections.Add(new AssetProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new CaseProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new CourtOrderLedgerProjection(), ProjectionLifecycle.Inline);
+
+        opts.Schema.For<Asset>().Index(a => a.CaseId);
+        opts.Schema.For<CommandRecord>();
+        opts.Schema.For<CaseReference>();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+
+namespace AssetLedger.Api.Infrastructure;
+
+/// <summary>A request body read under the size limit: parsed JSON, or why it could not be parsed.</summary>
+public sealed record Body(JsonElement Root, string? ParseError);
+
+/// <summary>
+/// The order of refusals of api.md, in one place: 401 (authentication middleware, and a token
+/// without the needed claims), then 413/415, then 403, then the route's own 404, 400, 409.
+/// </summary>
+public static class RequestPipeline
+{
+    public const int MaxBodyBytes = 256 * 1024;
+
+    public static async Task<IResult> Command(
+        HttpContext http, IReadOnlyCollection<string> roles, Func<Caller, string, Body, Task<IResult>> run)
+    {
+        if (Caller.From(http.User) is not { } caller)
+            return Problems.Unauthorized("The token lacks the sub or jurisdiction claim.");
+
+        var (body, refusal) = await ReadAsync(http);
+        if (refusal is not null) return refusal;
+
+        if (caller.RoleFor(roles) is not { } role)
+            return Problems.Forbidden($"This command needs one of the roles: {string.Join(", ", roles)}.");
+
+        return await run(caller, role, body!);
+    }
+
+    public static async Task<IResult> Query(HttpContext http, IReadOnlyCollection<string> roles, Func<Caller, Task<IResult>> run)
+    {
+        if (Caller.From(http.User) is not { } caller)
+            return Problems.Unauthorized("The token lacks the sub or jurisdiction claim.");
+        if (caller.RoleFor(roles) is null)
+            return Problems.Forbidden($"This needs one of the roles: {string.Join(", ", roles)}.");
+        return await run(caller);
+    }
+
+    private static async Task<(Body?, IResult?)> ReadAsync(HttpContext http)
+    {
+        var request = http.Request;
+        if (request.ContentLength > MaxBodyBytes)
+            return (null, Problems.TooLarge($"The body is over {MaxBodyBytes / 1024} KiB."));
+
+        if (!IsJson(request.ContentType))
+            return (null, Problems.UnsupportedMediaType("Send the body as application/json."));
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBodyBytes)
+                return (null, Problems.TooLarge($"The body is over {MaxBodyBytes / 1024} KiB."));
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 32 });
+            return (new Body(doc.RootElement.Clone(), null), null);
+        }
+        catch (JsonException ex)
+        {
+            return (new Body(default, $"The body is not valid JSON: {ex.Message}"), null);
+        }
+    }
+
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType)) return false;
+        var mediaType = contentType.Split(';')[0].Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Parses the body into a command, or returns the 400 errors. A parse error of the JSON itself is one error.</summary>
+    public static Dictionary<string, string[]>? Parse<T>(Body body, Func<Fields, T?> parse, out T? command) where T : class
+    {
+        command = null;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (body.ParseError is not null) { errors[""] = [body.ParseError]; return errors; }
+        if (Fields.Object(body.Root, errors) is not { } fields) return errors;
+        var result = parse(fields);
+        if (!fields.Ok || result is null) return fields.Errors.Count > 0 ? fields.Errors : new() { [""] = ["The body is not valid."] };
+        command = result;
+        return null;
+    }
+
+    public static string CorrelationId(HttpContext http) =>
+        http.Items.TryGetValue(CorrelationMiddleware.ItemKey, out var v) && v is string s ? s : http.TraceIdentifier;
+}

@@ -1,0 +1,44 @@
+using AssetLedger.Api.Infrastructure;
+using Npgsql;
+
+namespace AssetLedger.Api.Ops;
+
+public static class Operations
+{
+    public static void MapOperations(this WebApplication app)
+    {
+        app.MapGet("/health/live", () => Results.Json(new { status = "live" })).AllowAnonymous().WithTags("Operations");
+        app.MapGet("/health/ready", ReadyAsync).AllowAnonymous().WithTags("Operations");
+        app.MapGet("/", () => Results.Content(HomePage, "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    /// <summary>Ready only when the database answers, within 2 seconds.</summary>
+    private static async Task<IResult> ReadyAsync(NpgsqlDataSource? dataSource, IConfiguration config, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await using var conn = new NpgsqlConnection(MartenSetup.WithDefaults(config.GetConnectionString("AssetLedger")!));
+            await conn.OpenAsync(timeout.Token);
+            await using var cmd = new NpgsqlCommand("select 1", conn);
+            await cmd.ExecuteScalarAsync(timeout.Token);
+            return Results.Json(new { status = "ready" });
+        }
+        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            return Results.Json(new { status = "unavailable", reason = ex.GetType().Name }, statusCode: 503);
+        }
+    }
+
+    private const string HomePage = """
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>AssetLedger</title></head>
+        <body>
+        <h1>AssetLedger</h1>
+        <p>An event-sourced ledger for tracing, freezing, confiscating and sharing criminal assets.</p>
+        <p>The web interface is not built yet. The HTTP API is described at <a href="/openapi/v1.json">/openapi/v1.json</a>;
+        readiness at <a href="/health/ready">/health/ready</a>.</p>
+        </body></html>
+        """;
+}
