@@ -32,10 +32,21 @@ public static class Envelope
         session.SetHeader(RecordedAt, InstantPattern.ExtendedIso.Format(now));
     }
 
-    public static Instant RecordedAtOf(IEvent e) =>
-        Header(e, RecordedAt) is { } s && InstantPattern.ExtendedIso.Parse(s) is { Success: true } r
-            ? r.Value
-            : Instant.FromDateTimeOffset(e.Timestamp);
+    /// <summary>
+    /// The application's recording time. Marten's header deserialisation may hand an ISO string
+    /// back as a DateTime or DateTimeOffset, so every shape is accepted; all keep 100 ns precision.
+    /// </summary>
+    public static Instant RecordedAtOf(IEvent e)
+    {
+        object? raw = e.Headers is not null && e.Headers.TryGetValue(RecordedAt, out var v) ? v : null;
+        return raw switch
+        {
+            DateTimeOffset dto => Instant.FromDateTimeOffset(dto),
+            DateTime dt => Instant.FromDateTimeUtc(dt.Kind == DateTimeKind.Local ? dt.ToUniversalTime() : DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
+            _ when Header(e, RecordedAt) is { } s && InstantPattern.ExtendedIso.Parse(s) is { Success: true } r => r.Value,
+            _ => throw new InvalidOperationException($"Event {e.Id} (stream {e.StreamId} v{e.Version}) has no recordedAt header."),
+        };
+    }
 
     public static Actor ActorOf(IEvent e) =>
         new(Header(e, ActorId) ?? e.UserName ?? "", Header(e, ActorName) ?? "", Header(e, ActorRole) ?? "", Header(e, ActorAgency) ?? "");

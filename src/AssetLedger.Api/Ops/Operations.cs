@@ -13,7 +13,7 @@ public static class Operations
     }
 
     /// <summary>Ready only when the database answers, within 2 seconds.</summary>
-    private static async Task<IResult> ReadyAsync(NpgsqlDataSource? dataSource, IConfiguration config, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(IConfiguration config, CancellationToken ct)
     {
         try
         {

@@ -39,10 +39,12 @@ public readonly record struct Money(decimal Amount, string Currency)
     public static Money operator +(Money a, Money b) => new(a.Amount + b.Amount, SameCurrency(a, b));
     public static Money operator -(Money a, Money b) => new(a.Amount - b.Amount, SameCurrency(a, b));
 
-    public static bool operator <(Money a, Money b) => a.Amount < b.Amount && SameCurrency(a, b) is not null;
-    public static bool operator >(Money a, Money b) => a.Amount > b.Amount && SameCurrency(a, b) is not null;
-    public static bool operator <=(Money a, Money b) => a.Amount <= b.Amount && SameCurrency(a, b) is not null;
-    public static bool operator >=(Money a, Money b) => a.Amount >= b.Amount && SameCurrency(a, b) is not null;
+    // The currency check comes first so that comparing different currencies always throws
+    // (it used to be skipped, returning false, whenever the amount comparison was already false).
+    public static bool operator <(Money a, Money b) => SameCurrency(a, b) is not null && a.Amount < b.Amount;
+    public static bool operator >(Money a, Money b) => SameCurrency(a, b) is not null && a.Amount > b.Amount;
+    public static bool operator <=(Money a, Money b) => SameCurrency(a, b) is not null && a.Amount <= b.Amount;
+    public static bool operator >=(Money a, Money b) => SameCurrency(a, b) is not null && a.Amount >= b.Amount;
 
     public static int DecimalPlaces(decimal value)
     {
