@@ -1,5 +1,7 @@
 using AssetLedger.Api.Assets;
 using AssetLedger.Api.Cases;
+using AssetLedger.Api.Deadlines;
+using AssetLedger.Api.Distribution;
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Api.Ops;
 using JasperFx;
@@ -62,6 +64,10 @@ app.MapOperations();
 var api = app.MapGroup("/api").RequireAuthorization();
 api.MapCaseEndpoints();
 api.MapAssetEndpoints();
+api.MapVictimClaimEndpoints();
+api.MapDistributionEndpoints();
+api.MapReconciliation();
+api.MapDeadlines();
 
 return await app.RunJasperFxCommands(args);
 

@@ -25,6 +25,12 @@ public static class CaseQueries
         return (c, assets);
     }
 
+    public static async Task<bool> VisibleAsync(IDocumentStore store, Caller caller, Guid caseId, CancellationToken ct)
+    {
+        await using var session = store.QuerySession(caller.Jurisdiction);
+        return await session.LoadAsync<Case>(caseId, ct) is { } c && caller.CanSee(c.Agencies);
+    }
+
     public static async Task<Outcome> SummaryAsync(IQuerySession session, Caller caller, Guid caseId, bool created, CancellationToken ct)
     {
         var (c, assets) = await LoadAsync(session, caller, caseId, ct);
@@ -82,8 +88,8 @@ public static class CaseQueries
 
     private static string StreamKind(object data) => data switch
     {
-        CaseOpened or AssetAddedToCase or CaseClosed => "case",
-        OrderRegistered or OrderAppliedToAsset or ProceedsCountedAgainstOrder => "order",
+        ICaseEvent => "case",
+        IOrderEvent => "order",
         _ => "asset",
     };
 }

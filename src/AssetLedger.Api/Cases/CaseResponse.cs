@@ -27,7 +27,7 @@ public sealed record CaseSummary(
             ValuationTotals(assets.Where(a => Restrained.Contains(a.Status))),
             ValuationTotals(assets.Where(a => a.Status == AssetStatus.Confiscated)),
             MoneyTotals.PerCurrency(assets.Where(a => a.Status == AssetStatus.Realised && a.Realisation is not null).Select(a => a.Realisation!.Kept))),
-        new VictimClaimsSummary(0, []));
+        new VictimClaimsSummary(c.VictimClaims.Count, MoneyTotals.PerCurrency(c.VictimClaims.Select(v => v.Outstanding))));
 
     private static IReadOnlyList<Money> ValuationTotals(IEnumerable<Asset> assets) =>
         MoneyTotals.PerCurrency(assets.Where(a => a.LatestValuation is not null).Select(a => a.LatestValuation!.Value));

@@ -38,6 +38,22 @@ public sealed class Fields(JsonElement root, string prefix = "")
         return null;
     }
 
+    public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    /// <summary>A nested optional object, read with its own field names prefixed (<c>parameters.x</c>); merge back with <see cref="Absorb"/>.</summary>
+    public Fields? Nested(string name)
+    {
+        if (Get(name, false) is not { } v) return null;
+        if (v.ValueKind == JsonValueKind.Object) return new Fields(v, prefix + name + ".");
+        Fail(name, "Must be an object.");
+        return null;
+    }
+
+    public void Absorb(Fields inner)
+    {
+        foreach (var (k, v) in inner.Errors) Errors[k] = Errors.TryGetValue(k, out var existing) ? [.. existing, .. v] : v;
+    }
+
     public string? Text(string name, bool required, int max = ShortText, int min = 1)
     {
         if (Get(name, required) is not { } v) return null;

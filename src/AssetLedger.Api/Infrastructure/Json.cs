@@ -19,6 +19,7 @@ public static class ApiJson
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         o.Converters.Add(new MoneyJsonConverter());
         o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+        Polymorphism.Configure(o);
         return o;
     }
 }

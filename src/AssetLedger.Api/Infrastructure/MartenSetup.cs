@@ -20,19 +20,15 @@ namespace AssetLedger.Api.Infrastructure;
 public sealed class AssetProjection : SingleStreamProjection<Asset, Guid>
 {
     public override Asset? Evolve(Asset? snapshot, Guid id, IEvent e) =>
-        e.Data is AssetRegistered || (snapshot is not null && IsAssetEvent(e.Data))
+        e.Data is AssetRegistered || (snapshot is not null && e.Data is IAssetEvent)
             ? Asset.Evolve(snapshot, e.Data, e.Version, Envelope.RecordedAtOf(e))
             : snapshot;
-
-    private static bool IsAssetEvent(object data) => data is AssetFrozen or AssetSeized or CustodyTransferred or AssetValued
-        or RestraintOrderRecorded or ConfiscationOrdered or ReleaseOrderRecorded or AppealLodged or AppealDismissed
-        or AppealAllowed or ConfiscationOrderFinal or AssetRealised or AssetReleased or AssetDisposed;
 }
 
 public sealed class CaseProjection : SingleStreamProjection<Case, Guid>
 {
     public override Case? Evolve(Case? snapshot, Guid id, IEvent e) =>
-        e.Data is CaseOpened || (snapshot is not null && e.Data is AssetAddedToCase or CaseClosed)
+        e.Data is CaseOpened || (snapshot is not null && e.Data is ICaseEvent)
             ? Case.Evolve(snapshot, e.Data, e.Version)
             : snapshot;
 }
@@ -40,7 +36,7 @@ public sealed class CaseProjection : SingleStreamProjection<Case, Guid>
 public sealed class CourtOrderLedgerProjection : SingleStreamProjection<CourtOrderLedger, Guid>
 {
     public override CourtOrderLedger? Evolve(CourtOrderLedger? snapshot, Guid id, IEvent e) =>
-        e.Data is OrderRegistered || (snapshot is not null && e.Data is OrderAppliedToAsset or ProceedsCountedAgainstOrder)
+        e.Data is OrderRegistered || (snapshot is not null && e.Data is IOrderEvent)
             ? CourtOrderLedger.Evolve(snapshot, e.Data, e.Version)
             : snapshot;
 }
@@ -63,7 +59,11 @@ public static class MartenSetup
         opts.Connection(dataSource.Build());
         opts.DatabaseSchemaName = "assetledger";
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
-            configure: o => o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb));
+            configure: o =>
+            {
+                o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
+                Polymorphism.Configure(o);
+            });
         opts.AutoCreateSchemaObjects = autoCreate ? AutoCreate.CreateOrUpdate : AutoCreate.None;
 
         // Jurisdiction isolation in one place: every document and event carries the tenant

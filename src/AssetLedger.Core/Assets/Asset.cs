@@ -48,6 +48,8 @@ public sealed record Asset
     public Release? Release { get; init; }
     public Disposal? Disposal { get; init; }
     public Instant UpdatedAt { get; init; }
+    /// <summary>True when an order on the asset carries an expiry or a deadline (indexable for the deadline list).</summary>
+    public bool HasDeadlines { get; init; }
 
     public OrderOnAsset? FindOrder(Guid orderId) => Orders.FirstOrDefault(o => o.Order.OrderId == orderId);
 
@@ -97,7 +99,11 @@ public sealed record Asset
             AssetDisposed e => state with { Status = AssetStatus.Disposed, Disposal = new Disposal(e.Method, e.DisposedOn, e.Note) },
             _ => state,
         };
-        return next with { Version = version, UpdatedAt = recordedAt };
+        return next with
+        {
+            Version = version, UpdatedAt = recordedAt,
+            HasDeadlines = next.Orders.Any(o => o.Order.ExpiresOn is not null || o.Order.Deadlines.Count > 0),
+        };
     }
 
     private static IReadOnlyList<OrderOnAsset> WithOrderStatus(Asset state, Guid orderId, OrderStatus status) =>

@@ -7,6 +7,12 @@ namespace AssetLedger.Assets;
 // Facts about one asset, in its own stream. Who recorded them, when, under which command and
 // correlation id travel in the event envelope (stream metadata), not in these records.
 
+/// <summary>Marks the events of an asset stream.</summary>
+public interface IAssetEvent;
+
+/// <summary>Marks the events of a court order's stream.</summary>
+public interface IOrderEvent;
+
 public sealed record OrderDeadline(string Kind, LocalDate Due);
 
 /// <summary>A court order as recorded on an asset. One order may cover several assets.</summary>
@@ -23,34 +29,34 @@ public sealed record CourtOrder(
 
 public sealed record AssetRegistered(
     Guid AssetId, Guid CaseId, AssetKind Kind, string? Description, IReadOnlyDictionary<string, string> Identifiers,
-    string Location, string? Holder, IReadOnlyList<string> CaseAgencies);
+    string Location, string? Holder, IReadOnlyList<string> CaseAgencies) : IAssetEvent;
 
-public sealed record AssetFrozen(string OrderReference, Instant FrozenAt, Money? Amount, string? Holder);
+public sealed record AssetFrozen(string OrderReference, Instant FrozenAt, Money? Amount, string? Holder) : IAssetEvent;
 
-public sealed record AssetSeized(string Custodian, string Location, Instant SeizedAt, string? SealNumber);
+public sealed record AssetSeized(string Custodian, string Location, Instant SeizedAt, string? SealNumber) : IAssetEvent;
 
-public sealed record CustodyTransferred(string ToCustodian, string ToLocation, Instant TransferredAt, string? SealNumber);
+public sealed record CustodyTransferred(string ToCustodian, string ToLocation, Instant TransferredAt, string? SealNumber) : IAssetEvent;
 
-public sealed record AssetValued(Money Value, ValuationMethod Method, string Valuer, LocalDate ValuedOn, Money? Liens);
+public sealed record AssetValued(Money Value, ValuationMethod Method, string Valuer, LocalDate ValuedOn, Money? Liens) : IAssetEvent;
 
-public sealed record RestraintOrderRecorded(CourtOrder Order);
+public sealed record RestraintOrderRecorded(CourtOrder Order) : IAssetEvent;
 
 /// <summary>A confiscation order; <see cref="StatusBefore"/> is where an allowed appeal returns the asset.</summary>
-public sealed record ConfiscationOrdered(CourtOrder Order, AssetStatus StatusBefore);
+public sealed record ConfiscationOrdered(CourtOrder Order, AssetStatus StatusBefore) : IAssetEvent;
 
-public sealed record ReleaseOrderRecorded(CourtOrder Order);
+public sealed record ReleaseOrderRecorded(CourtOrder Order) : IAssetEvent;
 
-public sealed record AppealLodged(Guid OrderId, LocalDate LodgedOn);
+public sealed record AppealLodged(Guid OrderId, LocalDate LodgedOn) : IAssetEvent;
 
-public sealed record AppealDismissed(Guid OrderId, LocalDate DecidedOn);
+public sealed record AppealDismissed(Guid OrderId, LocalDate DecidedOn) : IAssetEvent;
 
-public sealed record AppealAllowed(Guid OrderId, LocalDate DecidedOn, AssetStatus RestoredStatus);
+public sealed record AppealAllowed(Guid OrderId, LocalDate DecidedOn, AssetStatus RestoredStatus) : IAssetEvent;
 
-public sealed record ConfiscationOrderFinal(Guid OrderId, LocalDate FinalOn);
+public sealed record ConfiscationOrderFinal(Guid OrderId, LocalDate FinalOn) : IAssetEvent;
 
 public sealed record AssetRealised(
-    Guid OrderId, Money Gross, Money Costs, Money ReturnedToOwner, RealisationMethod Method, LocalDate RealisedOn);
+    Guid OrderId, Money Gross, Money Costs, Money ReturnedToOwner, RealisationMethod Method, LocalDate RealisedOn) : IAssetEvent;
 
-public sealed record AssetReleased(ReleaseReason Reason, LocalDate ReleasedOn, string? Note);
+public sealed record AssetReleased(ReleaseReason Reason, LocalDate ReleasedOn, string? Note) : IAssetEvent;
 
-public sealed record AssetDisposed(DisposalMethod Method, LocalDate DisposedOn, string? Note);
+public sealed record AssetDisposed(DisposalMethod Method, LocalDate DisposedOn, string? Note) : IAssetEvent;

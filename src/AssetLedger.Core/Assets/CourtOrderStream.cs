@@ -6,11 +6,11 @@ namespace AssetLedger.Assets;
 // details once, the assets it was recorded on, and the proceeds counted against its cap, so the
 // cap check over all assets is serialised through this one stream's version.
 
-public sealed record OrderRegistered(CourtOrder Order, Guid CaseId);
+public sealed record OrderRegistered(CourtOrder Order, Guid CaseId) : IOrderEvent;
 
-public sealed record OrderAppliedToAsset(Guid AssetId);
+public sealed record OrderAppliedToAsset(Guid AssetId) : IOrderEvent;
 
-public sealed record ProceedsCountedAgainstOrder(Guid AssetId, Money Kept);
+public sealed record ProceedsCountedAgainstOrder(Guid AssetId, Money Kept) : IOrderEvent;
 
 public sealed record CourtOrderLedger
 {

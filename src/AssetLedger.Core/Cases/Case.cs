@@ -7,15 +7,18 @@ public enum Offence { TraffickingInHumanBeings, MigrantSmuggling, MoneyLaunderin
 
 public enum CaseStatus { Open, Closed }
 
+/// <summary>Marks the events of a case stream.</summary>
+public interface ICaseEvent;
+
 public sealed record CaseOpened(
     Guid CaseId, string Reference, string Title, IReadOnlyList<Offence> Offences, string Jurisdiction,
-    string LeadAgency, IReadOnlyList<string> ParticipatingAgencies, Instant OpenedAt);
+    string LeadAgency, IReadOnlyList<string> ParticipatingAgencies, Instant OpenedAt) : ICaseEvent;
 
 /// <summary>Recorded on the case stream when an asset is registered, so case-level checks
 /// (closing, no assets added to a closed case) serialise through the case stream's version.</summary>
-public sealed record AssetAddedToCase(Guid AssetId, AssetKind Kind);
+public sealed record AssetAddedToCase(Guid AssetId, AssetKind Kind) : ICaseEvent;
 
-public sealed record CaseClosed(string Reason, Instant ClosedAt);
+public sealed record CaseClosed(string Reason, Instant ClosedAt) : ICaseEvent;
 
 /// <summary>The case's own fields, folded from the case stream (inline, so always current).</summary>
 public sealed record Case
@@ -32,6 +35,11 @@ public sealed record Case
     public Instant? ClosedAt { get; init; }
     public string? CloseReason { get; init; }
     public IReadOnlyList<Guid> AssetIds { get; init; } = [];
+    public IReadOnlyList<VictimClaim> VictimClaims { get; init; } = [];
+    public IReadOnlyList<DistributionState> Distributions { get; init; } = [];
+    /// <summary>Assets already covered by a distribution: never distributed twice.</summary>
+    public IReadOnlyList<Guid> DistributedAssetIds { get; init; } = [];
+    public bool HasDistributions { get; init; }
     public long Version { get; init; }
     /// <summary>Lower-case reference and title, for case-insensitive search.</summary>
     public string SearchText { get; init; } = "";
@@ -58,6 +66,15 @@ public sealed record Case
             _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before CaseOpened"),
             AssetAddedToCase e => state with { AssetIds = [.. state.AssetIds, e.AssetId] },
             CaseClosed e => state with { Status = CaseStatus.Closed, ClosedAt = e.ClosedAt, CloseReason = e.Reason },
+            VictimClaimRegistered e => state with { VictimClaims = Treasury.Register(state.VictimClaims, e) },
+            DistributionComputed e => state with
+            {
+                VictimClaims = Treasury.ApplyPayments(state.VictimClaims, e),
+                Distributions = [.. state.Distributions, Treasury.Start(e)],
+                DistributedAssetIds = [.. state.DistributedAssetIds, .. e.Input.Assets.Select(a => a.AssetId)],
+                HasDistributions = true,
+            },
+            AllocationSettled e => state with { Distributions = Treasury.Settle(state.Distributions, e) },
             _ => state,
         };
         return next with { Version = version };

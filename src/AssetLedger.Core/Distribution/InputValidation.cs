@@ -99,5 +99,6 @@ internal static class InputValidation
     {
         if (string.IsNullOrWhiteSpace(code)) errors.Add(field, "an agency code is required");
         else if (code.Length > MaxCodeLength) errors.Add(field, $"must be at most {MaxCodeLength} characters");
+        else if (code.Contains('|')) errors.Add(field, "an agency code may not contain '|'");
     }
 }

@@ -1,0 +1,48 @@
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Assets;
+using Marten;
+using NodaTime;
+using NodaTime.Text;
+
+namespace AssetLedger.Api.Deadlines;
+
+public sealed record Deadline(Guid CaseId, Guid AssetId, Guid OrderId, string Kind, LocalDate Due, int DaysLeft);
+
+/// <summary>
+/// Order expiry dates and deadlines recorded on orders, soonest first, with days left counted in
+/// the jurisdiction's time zone by the injectable clock. Orders that no longer bind (quashed, or on
+/// an asset in a terminal status) are left out; expiry of a final confiscation order likewise.
+/// </summary>
+public static class DeadlineEndpoints
+{
+    public static void MapDeadlines(this RouteGroupBuilder api) =>
+        api.MapGet("/deadlines", GetAsync).WithName("Deadlines").WithTags("Deadlines");
+
+    public static IEnumerable<Deadline> For(Asset asset, LocalDate today) =>
+        asset.Status.IsTerminal()
+            ? []
+            : asset.Orders.Where(o => o.Status is not (OrderStatus.Quashed or OrderStatus.Final)).SelectMany(o =>
+                (o.Order.ExpiresOn is { } exp ? [("order_expiry", exp)] : Array.Empty<(string, LocalDate)>())
+                .Concat(o.Order.Deadlines.Select(d => (d.Kind, d.Due)))
+                .Select(x => new Deadline(asset.CaseId, asset.Id, o.Order.OrderId, x.Item1, x.Item2, Period.Between(today, x.Item2, PeriodUnits.Days).Days)));
+
+    private static Task<IResult> GetAsync(HttpContext http, string? before, IDocumentStore store, JurisdictionCalendar calendar, CancellationToken ct) =>
+        RequestPipeline.Query(http, [Roles.Investigator, Roles.Prosecutor, Roles.Auditor], async caller =>
+        {
+            LocalDate? limit = null;
+            if (before is not null)
+            {
+                if (LocalDatePattern.Iso.Parse(before) is { Success: true } r) limit = r.Value;
+                else return Problems.Validation(new Dictionary<string, string[]> { ["before"] = ["Must be a date such as \"2026-12-31\"."] });
+            }
+            await using var session = store.QuerySession(caller.Jurisdiction);
+            var assets = await session.Query<Asset>().Where(a => a.HasDeadlines).ToListAsync(ct);
+            var today = calendar.Today(caller.Jurisdiction);
+            var list = assets.Where(a => caller.CanSee(a.CaseAgencies))
+                .SelectMany(a => For(a, today))
+                .Where(d => limit is null || d.Due <= limit)
+                .OrderBy(d => d.Due).ThenBy(d => d.CaseId).ThenBy(d => d.AssetId).ThenBy(d => d.Kind, StringComparer.Ordinal)
+                .ToList();
+            return Results.Json(list, ApiJson.Options);
+        });
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Cases;
+using AssetLedger.Core.Distribution;
+using AssetLedger.Core.Money;
+using Marten;
+
+namespace AssetLedger.Api.Distribution;
+
+public sealed record ReconciliationRow(Payee Payee, string Currency, Money Due, Money Settled, Money Outstanding, int Distributions);
+
+public sealed record ReconciliationReport(IReadOnlyList<ReconciliationRow> Rows);
+
+/// <summary>
+/// What is owed and paid, per payee (all but our own treasury) and currency, over every case of the
+/// caller's jurisdiction. Computed at read time from the distribution and settlement events'
+/// folded state, so it always equals what those events say.
+/// </summary>
+public static class Reconciliation
+{
+    public static void MapReconciliation(this RouteGroupBuilder api) =>
+        api.MapGet("/treasury/reconciliation", GetAsync).WithName("Reconciliation").WithTags("Distributions");
+
+    public static ReconciliationReport Compute(IEnumerable<Case> cases, string? currency) => new(
+        cases.SelectMany(c => c.Distributions.SelectMany(d => d.Allocations.Select(a => (d.DistributionId, a))))
+            .Where(x => !x.a.Allocation.Retained && x.a.Allocation.Payee.Type != PayeeType.Treasury)
+            .Where(x => currency is null || x.a.Allocation.Amount.Currency == currency)
+            .GroupBy(x => (x.a.Allocation.Payee, x.a.Allocation.Amount.Currency))
+            .Select(g =>
+            {
+                var due = g.Sum(x => x.a.Allocation.Amount.Amount);
+                var settled = g.Sum(x => x.a.Settled.Amount);
+                var cur = g.Key.Currency;
+                return new ReconciliationRow(g.Key.Payee, cur, new Money(due, cur), new Money(settled, cur), new Money(due - settled, cur),
+                    g.Select(x => x.DistributionId).Distinct().Count());
+            })
+            .OrderBy(r => r.Payee.Type).ThenBy(r => r.Payee.Id, StringComparer.Ordinal).ThenBy(r => r.Currency, StringComparer.Ordinal)
+            .ToList());
+
+    private static Task<IResult> GetAsync(HttpContext http, string? currency, string? format, IDocumentStore store, CancellationToken ct) =>
+        RequestPipeline.Query(http, [Roles.Treasury, Roles.Auditor], async caller =>
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (currency is not null && !Currencies.TryGetMinorUnit(currency, out _)) errors["currency"] = ["Must be an ISO 4217 currency code such as EUR."];
+            if (format is not null && format is not ("csv" or "json")) errors["format"] = ["Must be csv or json."];
+            if (errors.Count > 0) return Problems.Validation(errors);
+            await using var session = store.QuerySession(caller.Jurisdiction);
+            var cases = await session.Query<Case>().Where(c => c.HasDistributions).ToListAsync(ct);
+            var report = Compute(cases, currency);
+            var wantsCsv = format == "csv" || (format is null && http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
+            return wantsCsv
+                ? Results.Text(ToCsv(report), "text/csv; charset=utf-8", Encoding.UTF8)
+                : Results.Json(report, ApiJson.Options);
+        });
+
+    public static string ToCsv(ReconciliationReport report)
+    {
+        var sb = new StringBuilder("payeeType,payeeId,currency,due,settled,outstanding,distributions\n");
+        foreach (var r in report.Rows)
+            sb.Append(Cell(AssetLedger.Assets.Naming.SnakeCase(r.Payee.Type.ToString()))).Append(',')
+              .Append(Cell(r.Payee.Id)).Append(',').Append(r.Currency).Append(',')
+              .Append(r.Due.FormatAmount()).Append(',').Append(r.Settled.FormatAmount()).Append(',')
+              .Append(r.Outstanding.FormatAmount()).Append(',').Append(r.Distributions.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula.</summary>
+    private static string Cell(string value)
+    {
+        var v = value.Length > 0 && value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
+        return v.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
+    }
+}
