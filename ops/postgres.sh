@@ -280,7 +280,6 @@ cmd_start() {
             "listen_addresses = '127.0.0.1'" \
             "port = $port" \
             "unix_socket_directories = $(conf_quote "$DATADIR")" \
-            "synchronous_commit = off" \
             "max_connections = 200" |
             as_pg tee "$DATADIR/assetledger.conf" >/dev/null
         log "starting server on 127.0.0.1:$port (log: $DATADIR/server.log)"

@@ -47,7 +47,7 @@ internal static class VictimsFirst
 
     /// <summary>Priority rank ascending, unranked after ranked, then registration order (claim id breaks ties).</summary>
     public static IEnumerable<OutstandingVictimClaim> Ordered(IEnumerable<OutstandingVictimClaim> claims) =>
-        claims.OrderBy(c => c.PriorityRank is null ? 0 : 1).ThenBy(c => c.PriorityRank ?? 0)
+        claims.OrderBy(c => c.PriorityRank is null ? 1 : 0).ThenBy(c => c.PriorityRank ?? 0)
               .ThenBy(c => c.RegistrationOrder).ThenBy(c => c.ClaimId);
 
     /// <summary>How much of the claim, in its own currency, this payment settles.</summary>

@@ -37,7 +37,8 @@ public static class DistributionArbitraries
         from currency in Gen.Elements(Codes)
         from other in Gen.Elements(Codes.Where(c => c != currency).ToArray())
         from mixed in Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
-        from assets in Gen.NonEmptyListOf(AssetGen(currency, other, mixed)).Select(l => l.Take(4).ToList())
+        from assetCount in Gen.Frequency((3, Gen.Constant(1)), (2, Gen.Choose(2, 4)))
+        from assets in Gen.ListOf(AssetGen(currency, other, mixed), assetCount).Select(l => l.ToList())
         from claimCount in Gen.Frequency((3, Gen.Constant(0)), (3, Gen.Constant(1)), (2, Gen.Choose(2, 4)))
         from claims in Gen.ListOf(ClaimGen(currency, other), claimCount).Select(l => l.ToList())
         from parameters in ParametersGen(regime, currency)
@@ -56,6 +57,7 @@ public static class DistributionArbitraries
                 (2, Gen.Choose(0, 100)),
                 (3, Gen.Choose(0, 5_000_000)),
                 (2, Gen.Choose(900_000, 1_100_000)),
+                (1, Gen.Elements(999_999, 1_000_000, 1_000_001)),
                 (3, Gen.Choose(0, int.MaxValue)))
            .Select(units => ToMoney(units, currency));
 

@@ -96,6 +96,25 @@ public class DistributionProperties
         Assert.Equal(r.Explanation, again.Explanation);
     }
 
+    [Property(MaxTest = Runs)]
+    public void Eu_regimes_share_exactly_when_R_passes_the_threshold(bool fd, int offsetMinor, int victimMinor, bool inGbp)
+    {
+        var currency = inGbp ? "GBP" : "EUR";
+        var remainder = (inGbp ? 8_500.00m : 10_000.00m) + offsetMinor % 300 / 100m;
+        var victim = Math.Abs(victimMinor % 5_000) / 100m;
+        var regime = fd ? RegimeIds.Fd2006_783 : RegimeIds.Eu2018_1805;
+        var input = D.Input(regime, "NL", "DE", assets: [D.Asset(remainder + victim, currency)],
+            claims: victim > 0m ? [D.Claim(victim, currency)] : [], rates: [D.Rate("EUR", "GBP", 0.85m, FxPurpose.Threshold)]);
+
+        var result = D.Ok(input);
+
+        var eur = inGbp ? Rounding.HalfUp(remainder / 0.85m, 2) : remainder;
+        var shared = fd ? eur >= 10_000m : eur > 10_000m;
+        var state = result.Allocations.Where(a => a.Payee.Type == PayeeType.State).Sum(a => a.Amount.Amount);
+        Assert.Equal(shared ? Rounding.HalfUp(remainder / 2m, 2) : 0m, state);
+        Assert.Equal(remainder - state, result.Allocations.Single(a => a.Retained).Amount.Amount);
+    }
+
     /// <summary>The result, or null for the two outcomes a generated input may legitimately have.</summary>
     private static DistributionResult? Compute(Scenario s)
     {
@@ -177,9 +196,8 @@ internal static class RegimeOracle
     private static IEnumerable<(string, decimal)> UsEquitable(UsEquitableParameters p, decimal net, int minor)
     {
         var total = p.Agencies.Sum(a => a.ContributionPercent);
-        var factor = total > 80m ? 80m / total : 1m;
-        var rounded = p.Agencies.Select(a => Rounding.HalfUp(net * a.ContributionPercent * (total > 80m ? 80m : 100m) / ((total > 80m ? total : 100m) * 100m), minor)).ToArray();
-        _ = factor;
+        var (scale, over) = total > 80m ? (80m, total) : (100m, 100m); // percent × 80/total, or as given
+        var rounded = p.Agencies.Select(a => Rounding.HalfUp(net * a.ContributionPercent * scale / (over * 100m), minor)).ToArray();
         var excess = rounded.Sum() - Math.Round(net * 0.8m, minor, MidpointRounding.ToZero);
         for (var i = rounded.Length - 1; i >= 0 && excess > 0m; i--)
         {
