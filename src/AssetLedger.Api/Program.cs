@@ -1,4 +1,5 @@
 using AssetLedger.Api.Assets;
+using AssetLedger.Api.Audit;
 using AssetLedger.Api.Cases;
 using AssetLedger.Api.Deadlines;
 using AssetLedger.Api.Distribution;
@@ -30,8 +31,13 @@ var autoCreate = builder.Configuration.GetValue("Database:AutoCreate", builder.E
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddSingleton<JurisdictionCalendar>();
 builder.Services.AddSingleton<CommandExecutor>();
-builder.Services.AddMarten(opts => MartenSetup.Configure(opts, connectionString, autoCreate))
+var dataSource = MartenSetup.BuildDataSource(connectionString);
+builder.Services.AddSingleton(dataSource);
+builder.Services.AddSingleton<ChainStamper>();
+builder.Services.AddSingleton<AuditVerifier>();
+var marten = builder.Services.AddMarten(opts => MartenSetup.Configure(opts, dataSource, autoCreate))
     .UseLightweightSessions();
+if (autoCreate) marten.ApplyAllDatabaseChangesOnStartup();
 builder.Host.UseWolverine(opts =>
 {
     opts.Discovery.IncludeAssembly(typeof(Program).Assembly);
@@ -68,6 +74,7 @@ api.MapVictimClaimEndpoints();
 api.MapDistributionEndpoints();
 api.MapReconciliation();
 api.MapDeadlines();
+api.MapAudit();
 
 return await app.RunJasperFxCommands(args);
 

@@ -13,7 +13,7 @@ public sealed record CaseList(IReadOnlyList<CaseSummary> Items, long Total);
 
 public sealed record HistoryEntry(
     long Sequence, Guid StreamId, string StreamKind, long Version, string Type, Instant RecordedAt,
-    Actor Actor, string? CommandId, string? CorrelationId, JsonElement Data);
+    Actor Actor, string? CommandId, string? CorrelationId, string? Hash, JsonElement Data);
 
 public static class CaseQueries
 {
@@ -60,15 +60,19 @@ public static class CaseQueries
         return new CaseList(cases.Select(c => CaseSummary.From(c, byCase[c.Id].ToList())).ToList(), stats.TotalResults);
     }
 
-    /// <summary>Every event of the case, its assets and its orders, in recording order, read from the event store.</summary>
-    public static async Task<IReadOnlyList<HistoryEntry>?> CaseHistoryAsync(IQuerySession session, Caller caller, Guid caseId, CancellationToken ct)
+    /// <summary>The ids of every stream that belongs to a case: the case, its assets, their orders.</summary>
+    public static async Task<IReadOnlyList<Guid>?> StreamIdsAsync(IQuerySession session, Caller caller, Guid caseId, CancellationToken ct)
     {
         var (c, assets) = await LoadAsync(session, caller, caseId, ct);
         if (c is null) return null;
-        var ids = new List<Guid> { caseId };
-        ids.AddRange(c.AssetIds);
-        ids.AddRange(assets.SelectMany(a => a.Orders.Select(o => o.Order.OrderId)).Distinct());
-        var idArray = ids.Distinct().ToArray();
+        return new[] { caseId }.Concat(c.AssetIds).Concat(assets.SelectMany(a => a.Orders.Select(o => o.Order.OrderId))).Distinct().ToList();
+    }
+
+    /// <summary>Every event of the case, its assets and its orders, in recording order, read from the event store.</summary>
+    public static async Task<IReadOnlyList<HistoryEntry>?> CaseHistoryAsync(IQuerySession session, Caller caller, Guid caseId, CancellationToken ct)
+    {
+        if (await StreamIdsAsync(session, caller, caseId, ct) is not { } ids) return null;
+        var idArray = ids.ToArray();
         var events = await session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(idArray)).OrderBy(e => e.Sequence).ToListAsync(ct);
         return events.Select(ToEntry).ToList();
     }
@@ -83,7 +87,7 @@ public static class CaseQueries
 
     public static HistoryEntry ToEntry(IEvent e) => new(
         e.Sequence, e.StreamId, StreamKind(e.Data), e.Version, e.EventTypeName, Envelope.RecordedAtOf(e),
-        Envelope.ActorOf(e), Envelope.CommandIdOf(e), e.CorrelationId,
+        Envelope.ActorOf(e), Envelope.CommandIdOf(e), e.CorrelationId, Envelope.HashOf(e),
         JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), ApiJson.Options));
 
     private static string StreamKind(object data) => data switch

@@ -29,8 +29,10 @@ public static class Envelope
         session.SetHeader(ActorAgency, ctx.Caller.Agency);
         session.SetHeader(Jurisdiction, ctx.Caller.Jurisdiction);
         session.SetHeader(CommandId, ctx.CommandId.ToString());
-        session.SetHeader(RecordedAt, InstantPattern.ExtendedIso.Format(now));
+        session.SetHeader(RecordedAt, Format(now));
     }
+
+    public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
 
     /// <summary>
     /// The application's recording time. Marten's header deserialisation may hand an ISO string
@@ -50,6 +52,8 @@ public static class Envelope
 
     public static Actor ActorOf(IEvent e) =>
         new(Header(e, ActorId) ?? e.UserName ?? "", Header(e, ActorName) ?? "", Header(e, ActorRole) ?? "", Header(e, ActorAgency) ?? "");
+
+    public static string? HashOf(IEvent e) => Header(e, Audit.AuditChain.HashHeader);
 
     public static string? CommandIdOf(IEvent e) => Header(e, CommandId) ?? e.CausationId;
 

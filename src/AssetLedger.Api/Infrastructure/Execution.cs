@@ -56,7 +56,7 @@ public sealed class CommandRecord
 /// same transaction as the events), and optimistic-concurrency losers re-decide against the new
 /// state, so concurrent replays all see the winner's record and concurrent commands serialise.
 /// </summary>
-public sealed class CommandExecutor(IDocumentStore store, IClock clock, ILogger<CommandExecutor> log)
+public sealed class CommandExecutor(IDocumentStore store, IClock clock, Audit.ChainStamper chain, ILogger<CommandExecutor> log)
 {
     private const int MaxAttempts = 6;
 
@@ -83,6 +83,7 @@ public sealed class CommandExecutor(IDocumentStore store, IClock clock, ILogger<
             if (outcome is not Outcome.Done) return outcome;
 
             Envelope.Stamp(session, ctx, now);
+            await chain.StampAsync(session, ctx, Envelope.Format(now), ct);
             session.Insert(new CommandRecord { Id = key, Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
             try
             {

@@ -52,12 +52,19 @@ public static class MartenSetup
         return b.ConnectionString;
     }
 
-    public static void Configure(StoreOptions opts, string connectionString, bool autoCreate)
+    public const string Schema = "assetledger";
+
+    public static NpgsqlDataSource BuildDataSource(string connectionString)
     {
-        var dataSource = new NpgsqlDataSourceBuilder(WithDefaults(connectionString));
-        dataSource.UseNodaTime();
-        opts.Connection(dataSource.Build());
-        opts.DatabaseSchemaName = "assetledger";
+        var builder = new NpgsqlDataSourceBuilder(WithDefaults(connectionString));
+        builder.UseNodaTime();
+        return builder.Build();
+    }
+
+    public static void Configure(StoreOptions opts, NpgsqlDataSource dataSource, bool autoCreate)
+    {
+        opts.Connection(dataSource);
+        opts.DatabaseSchemaName = Schema;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
             configure: o =>
             {

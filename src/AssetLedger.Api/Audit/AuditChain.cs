@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace AssetLedger.Api.Audit;
+
+/// <summary>The immutable content of one event that its hash covers.</summary>
+public sealed record ChainedContent(
+    string Tenant, Guid StreamId, long Version, string Type, string CanonicalData,
+    string ActorId, string ActorName, string ActorRole, string ActorAgency, string RecordedAt);
+
+/// <summary>
+/// Tamper evidence: every event's hash is SHA-256 over the previous event's hash in its stream and
+/// the event's immutable content in a canonical form (each field length-prefixed, the data as JSON
+/// with sorted keys and no whitespace). The first event of a stream chains from 64 zeros.
+/// </summary>
+public static class AuditChain
+{
+    public const string HashHeader = "hash";
+    public static readonly string Genesis = new('0', 64);
+
+    public static string Hash(string previous, ChainedContent c)
+    {
+        var sb = new StringBuilder(256 + c.CanonicalData.Length);
+        foreach (var field in new[]
+                 {
+                     previous, c.Tenant, c.StreamId.ToString("D"), c.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     c.Type, c.ActorId, c.ActorName, c.ActorRole, c.ActorAgency, c.RecordedAt, c.CanonicalData,
+                 })
+            sb.Append(field.Length).Append(':').Append(field).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+
+    /// <summary>JSON with object keys sorted ordinally and no insignificant whitespace; numbers keep their text.</summary>
+    public static string Canonical(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            Write(doc.RootElement, writer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Write(JsonElement e, Utf8JsonWriter w)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                w.WriteStartObject();
+                foreach (var p in e.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    w.WritePropertyName(p.Name);
+                    Write(p.Value, w);
+                }
+                w.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                w.WriteStartArray();
+                foreach (var item in e.EnumerateArray()) Write(item, w);
+                w.WriteEndArray();
+                break;
+            case JsonValueKind.String: w.WriteStringValue(e.GetString()); break;
+            case JsonValueKind.Number: w.WriteRawValue(e.GetRawText(), skipInputValidation: true); break;
+            case JsonValueKind.True: w.WriteBooleanValue(true); break;
+            case JsonValueKind.False: w.WriteBooleanValue(false); break;
+            default: w.WriteNullValue(); break;
+        }
+    }
+}

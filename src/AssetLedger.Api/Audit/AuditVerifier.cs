@@ -1,0 +1,102 @@
+using AssetLedger.Api.Infrastructure;
+using Npgsql;
+
+namespace AssetLedger.Api.Audit;
+
+public sealed record BrokenLink(Guid StreamId, long Version, string Reason);
+
+public sealed record VerificationReport(int StreamsChecked, long EventsChecked, IReadOnlyList<BrokenLink> Broken);
+
+/// <summary>
+/// Recomputes the hash chain of every stream of a jurisdiction from the raw event rows. A changed,
+/// deleted, reordered or inserted row breaks the chain from that point; a stream whose recorded
+/// head (mt_streams.version) is past its last event has lost its tail. Only the first break of a
+/// stream is reported: everything after it is unverifiable.
+/// </summary>
+public sealed class AuditVerifier(NpgsqlDataSource dataSource)
+{
+    public async Task<VerificationReport> VerifyAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
+    {
+        var heads = await StreamHeadsAsync(tenant, streamIds, ct);
+        await using var cmd = dataSource.CreateCommand(
+            "select stream_id, version, type, data::text, headers->>'hash', " +
+            "coalesce(headers->>'actorId',''), coalesce(headers->>'actorName',''), coalesce(headers->>'actorRole',''), " +
+            "coalesce(headers->>'actorAgency',''), coalesce(headers->>'recordedAt','') " +
+            "from assetledger.mt_events where tenant_id = $1" + (streamIds is null ? "" : " and stream_id = any($2)") +
+            " order by stream_id, version, seq_id");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
+
+        var broken = new List<BrokenLink>();
+        var seen = new HashSet<Guid>();
+        long events = 0;
+        Guid current = Guid.Empty;
+        long expectedVersion = 0;
+        var previous = AuditChain.Genesis;
+        var failed = false;
+
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var streamId = reader.GetGuid(0);
+                if (streamId != current)
+                {
+                    CloseStream();
+                    current = streamId;
+                    seen.Add(streamId);
+                    expectedVersion = 0;
+                    previous = AuditChain.Genesis;
+                    failed = false;
+                }
+                events++;
+                if (failed) continue;
+                var version = reader.GetInt64(1);
+                expectedVersion++;
+                if (version != expectedVersion)
+                {
+                    Fail(streamId, expectedVersion, version < expectedVersion ? "duplicate or reordered version" : "missing event");
+                    continue;
+                }
+                var stored = reader.IsDBNull(4) ? null : reader.GetString(4);
+                var content = new ChainedContent(tenant, streamId, version, reader.GetString(2), AuditChain.Canonical(reader.GetString(3)),
+                    reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9));
+                var computed = AuditChain.Hash(previous, content);
+                if (stored is null) { Fail(streamId, version, "hash missing"); continue; }
+                if (!string.Equals(stored, computed, StringComparison.Ordinal)) { Fail(streamId, version, "hash mismatch"); continue; }
+                previous = computed;
+            }
+            CloseStream();
+        }
+
+        foreach (var (id, headVersion) in heads)
+            if (!seen.Contains(id) && headVersion > 0) broken.Add(new BrokenLink(id, 1, "stream has no events"));
+
+        return new VerificationReport(heads.Keys.Union(seen).Count(), events, broken);
+
+        void Fail(Guid id, long version, string reason)
+        {
+            broken.Add(new BrokenLink(id, version, reason));
+            failed = true;
+        }
+
+        void CloseStream()
+        {
+            if (current == Guid.Empty || failed) return;
+            if (heads.TryGetValue(current, out var head) && head > expectedVersion)
+                broken.Add(new BrokenLink(current, expectedVersion + 1, "stream truncated: its recorded head is version " + head));
+        }
+    }
+
+    private async Task<Dictionary<Guid, long>> StreamHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "select id, version from assetledger.mt_streams where tenant_id = $1" + (streamIds is null ? "" : " and id = any($2)"));
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
+        var heads = new Dictionary<Guid, long>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) heads[reader.GetGuid(0)] = reader.GetInt64(1);
+        return heads;
+    }
+}

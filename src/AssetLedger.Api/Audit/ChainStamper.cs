@@ -1,0 +1,48 @@
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Assets;
+using Marten;
+using Npgsql;
+
+namespace AssetLedger.Api.Audit;
+
+/// <summary>
+/// Writes each new event's chain hash into its headers, in the same transaction as the event. The
+/// previous hash and version of every touched stream come from one query; if another writer
+/// appends in between, the append's optimistic version check fails and the command is retried.
+/// </summary>
+public sealed class ChainStamper(NpgsqlDataSource dataSource, IDocumentStore store)
+{
+    public async Task StampAsync(IDocumentSession session, CommandContext ctx, string recordedAt, CancellationToken ct)
+    {
+        var actions = session.PendingChanges.Streams().ToList();
+        if (actions.Count == 0) return;
+        var heads = await HeadsAsync(ctx.Caller.Jurisdiction, actions.Select(a => a.Id).ToArray(), ct);
+        var serializer = store.Options.Serializer();
+        foreach (var action in actions)
+        {
+            var (version, previous) = heads.TryGetValue(action.Id, out var head) ? head : (0L, AuditChain.Genesis);
+            foreach (var e in action.Events)
+            {
+                version++;
+                var content = new ChainedContent(ctx.Caller.Jurisdiction, action.Id, version, Naming.SnakeCase(e.Data.GetType().Name),
+                    AuditChain.Canonical(serializer.ToJson(e.Data)), ctx.Caller.Id, ctx.Caller.Name, ctx.Role, ctx.Caller.Agency, recordedAt);
+                previous = AuditChain.Hash(previous, content);
+                e.SetHeader(AuditChain.HashHeader, previous);
+            }
+        }
+    }
+
+    private async Task<Dictionary<Guid, (long, string)>> HeadsAsync(string tenant, Guid[] streamIds, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            "select distinct on (stream_id) stream_id, version, coalesce(headers->>'hash', '') from assetledger.mt_events " +
+            "where tenant_id = $1 and stream_id = any($2) order by stream_id, version desc");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds });
+        var heads = new Dictionary<Guid, (long, string)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            heads[reader.GetGuid(0)] = (reader.GetInt64(1), reader.GetString(2));
+        return heads;
+    }
+}
