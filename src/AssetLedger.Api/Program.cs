@@ -13,7 +13,7 @@ using Serilog;
 using Serilog.Events;
 using Wolverine;
 
-if (DevToken.TryRun(args, out var exitCode)) return exitCode;
+if (DevToken.TryRun(args, out var exitCode) || VerifyCommand.TryRun(args, out exitCode)) return exitCode;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Host.UseSerilog((ctx, services, log) => log

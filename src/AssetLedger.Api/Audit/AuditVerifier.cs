@@ -19,10 +19,10 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
     {
         var heads = await StreamHeadsAsync(tenant, streamIds, ct);
         await using var cmd = dataSource.CreateCommand(
-            "select stream_id, version, type, data::text, headers->>'hash', " +
+            $"select stream_id, version, type, data::text, headers->>'hash', " +
             "coalesce(headers->>'actorId',''), coalesce(headers->>'actorName',''), coalesce(headers->>'actorRole',''), " +
             "coalesce(headers->>'actorAgency',''), coalesce(headers->>'recordedAt','') " +
-            "from assetledger.mt_events where tenant_id = $1" + (streamIds is null ? "" : " and stream_id = any($2)") +
+            $"from {MartenSetup.Schema}.mt_events where tenant_id = $1" + (streamIds is null ? "" : " and stream_id = any($2)") +
             " order by stream_id, version, seq_id");
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
@@ -91,7 +91,7 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
     private async Task<Dictionary<Guid, long>> StreamHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "select id, version from assetledger.mt_streams where tenant_id = $1" + (streamIds is null ? "" : " and id = any($2)"));
+            $"select id, version from {MartenSetup.Schema}.mt_streams where tenant_id = $1" + (streamIds is null ? "" : " and id = any($2)"));
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
         var heads = new Dictionary<Guid, long>();

@@ -35,7 +35,7 @@ public sealed class ChainStamper(NpgsqlDataSource dataSource, IDocumentStore sto
     private async Task<Dictionary<Guid, (long, string)>> HeadsAsync(string tenant, Guid[] streamIds, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "select distinct on (stream_id) stream_id, version, coalesce(headers->>'hash', '') from assetledger.mt_events " +
+            $"select distinct on (stream_id) stream_id, version, coalesce(headers->>'hash', '') from {MartenSetup.Schema}.mt_events " +
             "where tenant_id = $1 and stream_id = any($2) order by stream_id, version desc");
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds });
