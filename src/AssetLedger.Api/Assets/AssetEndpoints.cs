@@ -36,7 +36,7 @@ public static class AssetEndpoints
             if (errors is not null)
                 return await VisibleAsync(store, caller, assetId, ct) ? Problems.Validation(errors) : Problems.NotFound($"No asset {assetId}.");
 
-            var fingerprint = CommandExecutor.Fingerprint($"POST /api/assets/{assetId}/{route.Name}", new { command, expectedVersion });
+            var fingerprint = CommandExecutor.Fingerprint($"POST /api/assets/{assetId}/{route.Name}", new { command = (object?)command, expectedVersion });
             var context = new CommandContext(caller, role, commandId!.Value, fingerprint, RequestPipeline.CorrelationId(http), expectedVersion);
             var outcome = await bus.InvokeAsync<Outcome>(new ExecuteAssetCommand(context, assetId, command!), ct);
             return outcome.ToResult(http);

@@ -22,7 +22,7 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
             $"select stream_id, version, type, data::text, headers->>'hash', " +
             "coalesce(headers->>'actorId',''), coalesce(headers->>'actorName',''), coalesce(headers->>'actorRole',''), " +
             "coalesce(headers->>'actorAgency',''), coalesce(headers->>'recordedAt','') " +
-            $"from {MartenSetup.Schema}.mt_events where tenant_id = $1" + (streamIds is null ? "" : " and stream_id = any($2)") +
+            $"from {MartenSetup.Schema}.mt_events where tenant_id = $1 and type <> 'tombstone'" + (streamIds is null ? "" : " and stream_id = any($2)") +
             " order by stream_id, version, seq_id");
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
@@ -91,7 +91,8 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
     private async Task<Dictionary<Guid, long>> StreamHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            $"select id, version from {MartenSetup.Schema}.mt_streams where tenant_id = $1" + (streamIds is null ? "" : " and id = any($2)"));
+            $"select s.id, s.version from {MartenSetup.Schema}.mt_streams s where s.tenant_id = $1 " +
+            $"and not exists (select 1 from {MartenSetup.Schema}.mt_events t where t.stream_id = s.id and t.type = 'tombstone')" + (streamIds is null ? "" : " and s.id = any($2)"));
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
         var heads = new Dictionary<Guid, long>();

@@ -121,7 +121,7 @@ public static class DistributionEndpoints
         {
             if (!Guid.TryParse(caseId, out var id) || !Guid.TryParse(distributionId, out var did)) return Problems.NotFound("No such distribution.");
             await using var session = store.QuerySession(caller.Jurisdiction);
-            return (await DistributionHandlers.CurrentAsync(session, caller, id, did, created: false, ct)).ToResult(http);
+            return (await DistributionHandler.CurrentAsync(session, caller, id, did, created: false, ct)).ToResult(http);
         });
 
     private static Task<IResult> SettleAsync(HttpContext http, string caseId, string distributionId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
@@ -141,7 +141,7 @@ public static class DistributionEndpoints
             if (errors is not null)
             {
                 await using var session = store.QuerySession(caller.Jurisdiction);
-                return await DistributionHandlers.CurrentAsync(session, caller, id, did, created: false, ct) is Outcome.Done
+                return await DistributionHandler.CurrentAsync(session, caller, id, did, created: false, ct) is Outcome.Done
                     ? Problems.Validation(errors) : Problems.NotFound("No such distribution.");
             }
             var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/distributions/{did}/settlements", command! with { Context = null! });

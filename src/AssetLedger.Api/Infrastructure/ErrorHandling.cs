@@ -31,6 +31,12 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         {
             log.LogInformation("Request aborted by the client");
         }
+        catch (Exception ex) when (!http.Response.HasStarted)
+        {
+            log.LogError(ex, "Unhandled exception: a bug");
+            http.Response.Clear();
+            await Problems.WriteAsync(http, 500, "internal", "An unexpected error occurred.", "This is a bug; the correlation id identifies it in the logs.");
+        }
     }
 
     public static bool IsDatabaseUnavailable(Exception ex)

@@ -58,7 +58,9 @@ public sealed class CommandRecord
 /// </summary>
 public sealed class CommandExecutor(IDocumentStore store, IClock clock, Audit.ChainStamper chain, ILogger<CommandExecutor> log)
 {
-    private const int MaxAttempts = 6;
+    // Optimistic concurrency losers re-decide; with jittered backoff, 50 concurrent writers on one
+    // stream all get through (each round lets at least one commit).
+    private const int MaxAttempts = 64;
 
     public IClock Clock => clock;
 
@@ -72,15 +74,14 @@ public sealed class CommandExecutor(IDocumentStore store, IClock clock, Audit.Ch
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             await using var session = store.LightweightSession(ctx.Caller.Jurisdiction);
-            var existing = await session.LoadAsync<CommandRecord>(key, ct);
-            if (existing is not null)
-                return existing.Fingerprint == ctx.Fingerprint
-                    ? await represent(session)
-                    : new Outcome.Conflict($"The id {key} was already used for a different request.");
+            if (await ReplayAsync(session, key, ctx, represent, ct) is { } replay) return replay;
 
             var now = clock.GetCurrentInstant();
             var outcome = await decideAndAppend(session, now);
-            if (outcome is not Outcome.Done) return outcome;
+            // A refusal may come from a concurrent replay that committed after our first look:
+            // the key decides, not the state it left behind.
+            if (outcome is not Outcome.Done)
+                return await ReplayAsync(session, key, ctx, represent, ct) ?? outcome;
 
             Envelope.Stamp(session, ctx, now);
             await chain.StampAsync(session, ctx, Envelope.Format(now), ct);
@@ -92,10 +93,22 @@ public sealed class CommandExecutor(IDocumentStore store, IClock clock, Audit.Ch
             }
             catch (Exception ex) when (IsRace(ex))
             {
-                log.LogInformation("Command {CommandId} on {Route} lost a race (attempt {Attempt}): {Reason}", key, route, attempt, ex.GetType().Name);
+                log.LogDebug("Command {CommandId} on {Route} lost a race (attempt {Attempt}): {Reason}", key, route, attempt, ex.GetType().Name);
+                await Task.Delay(Random.Shared.Next(0, Math.Min(2 << Math.Min(attempt, 5), 40)), ct);
             }
         }
+        log.LogInformation("Command {CommandId} on {Route} gave up after {Attempts} attempts", key, route, MaxAttempts);
         return new Outcome.Conflict("The resource is changing too quickly; retry the request.");
+    }
+
+    private static async Task<Outcome?> ReplayAsync(IDocumentSession session, string key, CommandContext ctx,
+        Func<IDocumentSession, Task<Outcome>> represent, CancellationToken ct)
+    {
+        var existing = await session.LoadAsync<CommandRecord>(key, ct);
+        if (existing is null) return null;
+        return existing.Fingerprint == ctx.Fingerprint
+            ? await represent(session)
+            : new Outcome.Conflict($"The id {key} was already used for a different request.");
     }
 
     /// <summary>A concurrent writer got there first: a stale stream version, a stream or key that now exists.</summary>
@@ -109,13 +122,31 @@ public sealed class CommandExecutor(IDocumentStore store, IClock clock, Audit.Ch
         _ => ex.InnerException is { } inner && IsRace(inner),
     };
 
+    private static readonly JsonSerializerOptions FingerprintJson = CreateFingerprintJson();
+
+    private static JsonSerializerOptions CreateFingerprintJson()
+    {
+        var o = ApiJson.Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        o.Converters.Insert(0, new NormalizedDecimalConverter());
+        return o;
+    }
+
+    /// <summary>50, 50.0 and "50.00" are one number: decimals are compared without trailing zeros.</summary>
+    private sealed class NormalizedDecimalConverter : System.Text.Json.Serialization.JsonConverter<decimal>
+    {
+        public override decimal Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDecimal();
+
+        public override void Write(Utf8JsonWriter writer, decimal value, JsonSerializerOptions options) =>
+            writer.WriteRawValue((value / 1.0000000000000000000000000000m).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>
     /// A stable hash of the parsed request (not the raw JSON): 120000 and "120000.00" are the same
     /// amount, and an absent optional field equals null, because both parse to the same record.
     /// </summary>
     public static string Fingerprint(string route, object parsed)
     {
-        var json = JsonSerializer.Serialize(parsed, parsed.GetType(), ApiJson.Options);
+        var json = JsonSerializer.Serialize(parsed, parsed.GetType(), FingerprintJson);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(route + "\n" + json)));
     }
 }

@@ -6,7 +6,7 @@ using Marten;
 
 namespace AssetLedger.Api.Distribution;
 
-public static class DistributionHandlers
+public static class DistributionHandler
 {
     public static Task<Outcome> Handle(ComputeDistribution m, CommandExecutor executor, CancellationToken ct) =>
         executor.RunAsync(m.Context, $"POST /api/cases/{m.CaseId}/distributions", m.CaseId,

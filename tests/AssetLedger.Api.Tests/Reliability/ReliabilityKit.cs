@@ -1,0 +1,154 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using AssetLedger.Api.Tests.Infrastructure;
+
+namespace AssetLedger.Api.Tests.Reliability;
+
+/// <summary>Helpers shared by the reliability and history specifications.</summary>
+public static class ReliabilityKit
+{
+    public const string CorrelationHeader = "X-Correlation-ID";
+
+    /// <summary>A POST with an optional <c>X-Correlation-ID</c>, parsed like Api.Send does.</summary>
+    public static async Task<Reply> PostWith(this Infrastructure.Api api, string url, object body, string token, string? correlationId = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (correlationId is not null) request.Headers.TryAddWithoutValidation(CorrelationHeader, correlationId);
+        using var response = await api.Http.SendAsync(request);
+        var raw = await response.Content.ReadAsStringAsync();
+        var json = raw.Length > 0 && (raw[0] == '{' || raw[0] == '[') ? JsonDocument.Parse(raw).RootElement.Clone() : default;
+        return new Reply(response.StatusCode, json, response.Headers, response.Content.Headers, raw);
+    }
+
+    /// <summary>
+    /// The number of events in the store, without Marten's own <c>tombstone</c> rows. Marten writes
+    /// a tombstone in place of every event of a transaction that failed (here: a request that lost an
+    /// optimistic-concurrency race and was retried or refused), so that the sequence has no gaps for
+    /// its async daemon. They belong to no stream of the domain and never show in a history, so they
+    /// are not "appended" in the sense of api.md; <see cref="ApiFixture.EventCountAsync"/> counts them.
+    /// </summary>
+    public static async Task<long> DomainEventCountAsync(this ApiFixture fixture)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("select count(*) from assetledger.mt_events where type <> 'tombstone'", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public static string? CorrelationIdOf(Reply r) =>
+        r.Headers.TryGetValues(CorrelationHeader, out var values) ? values.FirstOrDefault() : null;
+
+    /// <summary>An RFC 9457 problem with the given status.</summary>
+    public static void AssertProblem(Reply r, HttpStatusCode status)
+    {
+        Assert.True(r.Status == status, $"expected {(int)status}, got {r}");
+        Assert.Equal("application/problem+json", r.ContentHeaders?.ContentType?.MediaType);
+        Assert.Equal((int)status, r["status"].GetInt32());
+        Assert.False(string.IsNullOrEmpty(r.Str("detail")), r.ToString());
+    }
+
+    public static IReadOnlyList<JsonElement> Entries(Reply history)
+    {
+        Assert.True(history.Status == HttpStatusCode.OK, history.ToString());
+        Assert.Equal(JsonValueKind.Array, history.Json.ValueKind);
+        return history.Json.EnumerateArray().ToList();
+    }
+
+    public static Guid? CommandIdOf(JsonElement entry) =>
+        entry.GetProperty("commandId").ValueKind == JsonValueKind.String && Guid.TryParse(entry.GetProperty("commandId").GetString(), out var g) ? g : null;
+
+    public static Guid StreamIdOf(JsonElement entry) => Guid.Parse(entry.GetProperty("streamId").GetString()!);
+
+    /// <summary>Structural JSON equality: objects compared by property set (any order), arrays in order, scalars by kind and text.</summary>
+    public static void AssertJsonEqual(JsonElement expected, JsonElement actual, string because = "")
+    {
+        var diff = FirstDifference(expected, actual, "$");
+        Assert.True(diff is null, $"{because} JSON differs at {diff}\nexpected: {expected.GetRawText()}\nactual:   {actual.GetRawText()}");
+    }
+
+    public static string? FirstDifference(JsonElement a, JsonElement b, string path)
+    {
+        if (a.ValueKind != b.ValueKind) return $"{path} ({a.ValueKind} vs {b.ValueKind})";
+        switch (a.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var pa = a.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+                var pb = b.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
+                foreach (var name in pa.Keys.Union(pb.Keys).Order(StringComparer.Ordinal))
+                {
+                    if (!pa.TryGetValue(name, out var va)) return $"{path}.{name} (only in actual)";
+                    if (!pb.TryGetValue(name, out var vb)) return $"{path}.{name} (only in expected)";
+                    if (FirstDifference(va, vb, $"{path}.{name}") is { } d) return d;
+                }
+                return null;
+            case JsonValueKind.Array:
+                var ia = a.EnumerateArray().ToList();
+                var ib = b.EnumerateArray().ToList();
+                if (ia.Count != ib.Count) return $"{path} (length {ia.Count} vs {ib.Count})";
+                for (var i = 0; i < ia.Count; i++)
+                    if (FirstDifference(ia[i], ib[i], $"{path}[{i}]") is { } d) return d;
+                return null;
+            case JsonValueKind.String:
+                return a.GetString() == b.GetString() ? null : $"{path} (\"{a.GetString()}\" vs \"{b.GetString()}\")";
+            case JsonValueKind.Number:
+                return a.GetRawText() == b.GetRawText() ? null : $"{path} ({a.GetRawText()} vs {b.GetRawText()})";
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A copy of a JSON object without the named top-level properties.</summary>
+    public static JsonElement Without(JsonElement obj, params string[] names)
+    {
+        var copy = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var p in obj.EnumerateObject())
+            if (!names.Contains(p.Name)) copy[p.Name] = p.Value;
+        return JsonSerializer.SerializeToElement(copy);
+    }
+
+    /// <summary>Every money object ({ amount, currency }) anywhere in a JSON value.</summary>
+    public static IEnumerable<(string Path, JsonElement Money)> MoneyObjects(JsonElement e, string path = "$")
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (e.TryGetProperty("amount", out _) && e.TryGetProperty("currency", out _))
+                    yield return (path, e);
+                foreach (var p in e.EnumerateObject())
+                    foreach (var m in MoneyObjects(p.Value, $"{path}.{p.Name}")) yield return m;
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in e.EnumerateArray())
+                    foreach (var m in MoneyObjects(item, $"{path}[{i++}]")) yield return m;
+                break;
+        }
+    }
+
+    /// <summary>A JSON object body whose properties keep the order written; null values are sent as JSON null.</summary>
+    public static Dictionary<string, object?> Body(params (string Name, object? Value)[] fields)
+    {
+        var d = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var (name, value) in fields) d[name] = value;
+        return d;
+    }
+
+    public static Dictionary<string, object?> With(this Dictionary<string, object?> body, string name, object? value)
+    {
+        var copy = new Dictionary<string, object?>(body, StringComparer.Ordinal) { [name] = value };
+        return copy;
+    }
+
+    public static Dictionary<string, object?> Omit(this Dictionary<string, object?> body, params string[] names)
+    {
+        var copy = new Dictionary<string, object?>(body, StringComparer.Ordinal);
+        foreach (var n in names) copy.Remove(n);
+        return copy;
+    }
+}
