@@ -18,6 +18,7 @@ if (DevToken.TryRun(args, out var exitCode) || VerifyCommand.TryRun(args, out ex
 var builder = WebApplication.CreateBuilder(args);
 builder.Host.UseSerilog((ctx, services, log) => log
     .ReadFrom.Configuration(ctx.Configuration)
+    .ReadFrom.Services(services)
     .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
     .MinimumLevel.Override("Wolverine", LogEventLevel.Warning)
     .MinimumLevel.Override("Marten", LogEventLevel.Warning)
@@ -69,6 +70,7 @@ app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapOperations();
 var api = app.MapGroup("/api").RequireAuthorization();
 api.MapCaseEndpoints();
+api.MapCaseAgencies();
 api.MapAssetEndpoints();
 api.MapVictimClaimEndpoints();
 api.MapDistributionEndpoints();

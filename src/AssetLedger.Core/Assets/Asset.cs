@@ -96,6 +96,7 @@ public sealed record Asset
                 Realisation = new Realisation(e.OrderId, e.Gross, e.Costs, e.ReturnedToOwner, e.Method, e.RealisedOn),
             },
             AssetReleased e => state with { Status = AssetStatus.Released, Release = new Release(e.Reason, e.ReleasedOn, e.Note) },
+            AssetAccessGranted e => state with { CaseAgencies = [.. state.CaseAgencies, e.Agency] },
             AssetDisposed e => state with { Status = AssetStatus.Disposed, Disposal = new Disposal(e.Method, e.DisposedOn, e.Note) },
             _ => state,
         };

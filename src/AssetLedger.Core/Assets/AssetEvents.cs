@@ -59,4 +59,7 @@ public sealed record AssetRealised(
 
 public sealed record AssetReleased(ReleaseReason Reason, LocalDate ReleasedOn, string? Note) : IAssetEvent;
 
+/// <summary>An agency added to the case gets access to this asset (not a lifecycle step: any status).</summary>
+public sealed record AssetAccessGranted(string Agency) : IAssetEvent;
+
 public sealed record AssetDisposed(DisposalMethod Method, LocalDate DisposedOn, string? Note) : IAssetEvent;

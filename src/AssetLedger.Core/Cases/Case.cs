@@ -20,6 +20,9 @@ public sealed record AssetAddedToCase(Guid AssetId, AssetKind Kind) : ICaseEvent
 
 public sealed record CaseClosed(string Reason, Instant ClosedAt) : ICaseEvent;
 
+/// <summary>The lead agency gave another agency access to the case (and so to its assets).</summary>
+public sealed record ParticipatingAgencyAdded(string Agency) : ICaseEvent;
+
 /// <summary>The case's own fields, folded from the case stream (inline, so always current).</summary>
 public sealed record Case
 {
@@ -66,6 +69,11 @@ public sealed record Case
             _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before CaseOpened"),
             AssetAddedToCase e => state with { AssetIds = [.. state.AssetIds, e.AssetId] },
             CaseClosed e => state with { Status = CaseStatus.Closed, ClosedAt = e.ClosedAt, CloseReason = e.Reason },
+            ParticipatingAgencyAdded e => state with
+            {
+                ParticipatingAgencies = [.. state.ParticipatingAgencies, e.Agency],
+                AgencyKey = state.AgencyKey + e.Agency + "|",
+            },
             VictimClaimRegistered e => state with { VictimClaims = Treasury.Register(state.VictimClaims, e) },
             DistributionComputed e => state with
             {
@@ -96,6 +104,14 @@ public static class CaseDecider
         return open.Count > 0
             ? new Decision.Refuse($"The case cannot be closed while assets are not terminal (statuses: {string.Join(", ", open)}).")
             : Decision.Of(new CaseClosed(reason, now));
+    }
+
+    public static Decision AddAgency(Case @case, string agency)
+    {
+        if (RequireOpen(@case) is { } closed) return closed;
+        return @case.Agencies.Contains(agency, StringComparer.Ordinal)
+            ? new Decision.Refuse($"Agency '{agency}' already has access to the case.")
+            : Decision.Of(new ParticipatingAgencyAdded(agency));
     }
 
     /// <summary>Case-level commands other than closing (victim claims, distributions) need an open case.</summary>
