@@ -42,7 +42,7 @@ if (autoCreate) marten.ApplyAllDatabaseChangesOnStartup();
 builder.Host.UseWolverine(opts =>
 {
     opts.Discovery.IncludeAssembly(typeof(Program).Assembly);
-    opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Auto;
+    opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic; // generated in memory at start: no generated folder on disk that could go stale
 });
 builder.Services.AddAssetLedgerAuth(builder.Configuration);
 builder.Services.AddOpenApi();
