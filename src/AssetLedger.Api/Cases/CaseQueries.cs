@@ -49,6 +49,8 @@ public static class CaseQueries
         }
         if (!caller.SeesAllCasesOfJurisdiction)
         {
+            // Agency codes never contain '|' (refused on input), so a claim that does matches nothing.
+            if (caller.Agency.Contains('|') || caller.Agency.Length == 0) return new CaseList([], 0);
             var key = "|" + caller.Agency + "|";
             query = query.Where(c => c.AgencyKey.Contains(key));
         }

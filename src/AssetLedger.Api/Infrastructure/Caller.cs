@@ -33,5 +33,6 @@ public sealed record Caller(string Id, string Name, IReadOnlyList<string> Roles,
     /// <summary>Investigators and prosecutors see the cases of their agency; the others all of their jurisdiction.</summary>
     public bool SeesAllCasesOfJurisdiction => Roles.Any(r => r is Infrastructure.Roles.Treasury or Infrastructure.Roles.Auditor or Infrastructure.Roles.Admin);
 
-    public bool CanSee(IEnumerable<string> caseAgencies) => SeesAllCasesOfJurisdiction || caseAgencies.Contains(Agency, StringComparer.Ordinal);
+    public bool CanSee(IEnumerable<string> caseAgencies) =>
+        SeesAllCasesOfJurisdiction || (Agency.Length > 0 && caseAgencies.Contains(Agency, StringComparer.Ordinal));
 }

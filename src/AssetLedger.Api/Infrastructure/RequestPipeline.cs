@@ -59,11 +59,54 @@ public static class RequestPipeline
         try
         {
             using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 32 });
+            if (FirstInvalidString(doc.RootElement, "") is { } path)
+                return (new Body(default, $"The string at '{path}' is not valid Unicode (a lone surrogate escape)."), null);
             return (new Body(doc.RootElement.Clone(), null), null);
         }
         catch (JsonException ex)
         {
             return (new Body(default, $"The body is not valid JSON: {ex.Message}"), null);
+        }
+    }
+
+    /// <summary>
+    /// JSON allows escapes such as "\uD800" that are not text; reading them later would throw, so
+    /// every string and property name is checked once here and such a body is a 400.
+    /// </summary>
+    private static string? FirstInvalidString(JsonElement e, string path)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsText(() => e.GetString()) ? null : path;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in e.EnumerateArray())
+                    if (FirstInvalidString(item, $"{path}[{i++}]") is { } bad) return bad;
+                return null;
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    string name = "";
+                    if (!IsText(() => name = p.Name)) return path + ".<property name>";
+                    if (FirstInvalidString(p.Value, path.Length == 0 ? name : path + "." + name) is { } bad) return bad;
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsText(Func<string?> read)
+    {
+        try
+        {
+            read();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -44,6 +44,9 @@ public sealed record Case
     public IReadOnlyList<Guid> DistributedAssetIds { get; init; } = [];
     public bool HasDistributions { get; init; }
     public long Version { get; init; }
+    /// <summary>U+001F: a control character no text field and no search may contain, so a search never spans both fields.</summary>
+    public const string SearchSeparator = "\u001F";
+
     /// <summary>Lower-case reference and title, for case-insensitive search.</summary>
     public string SearchText { get; init; } = "";
     /// <summary>Sort key for "newest first" (Unix milliseconds of the opening).</summary>
@@ -62,7 +65,7 @@ public sealed record Case
                 Id = e.CaseId, Reference = e.Reference, Title = e.Title, Offences = e.Offences,
                 Jurisdiction = e.Jurisdiction, LeadAgency = e.LeadAgency, ParticipatingAgencies = e.ParticipatingAgencies,
                 Status = CaseStatus.Open, OpenedAt = e.OpenedAt,
-                SearchText = (e.Reference + "\n" + e.Title).ToLowerInvariant(),
+                SearchText = (e.Reference + SearchSeparator + e.Title).ToLowerInvariant(),
                 OpenedAtUnixMs = e.OpenedAt.ToUnixTimeMilliseconds(),
                 AgencyKey = "|" + string.Join("|", e.ParticipatingAgencies.Prepend(e.LeadAgency)) + "|",
             },

@@ -1,0 +1,101 @@
+using System.Globalization;
+
+namespace AssetLedger.Benchmarks;
+
+/// <summary>Data sizes and timings of one run. Full sizes are those of quality.md (P1–P7).</summary>
+public sealed record Sizes(
+    int Assets,               // P2: assets whose status is read; the first ones also feed P1 (fresh identified assets)
+    int AssetsPerCase,        // assets are spread over cases of this size (a case stream serialises its additions)
+    int HistoryEvents,        // P3: events in the one case whose history is read
+    int Distributions,        // P5: distributions the reconciliation runs over
+    int DistributionsPerCase, // P5: realised assets (one distribution each) per case
+    long RebuildEvents,       // P4: events in the store before the rebuild (topped up with valuations); 0 = what the other measures left
+    TimeSpan Warmup,          // P1, P2: untimed load before each timed window
+    TimeSpan Duration,        // P1, P2: timed window, for the service and for the raw baseline each
+    int LatencySamples,       // P3, P5: timed sequential requests
+    int Clients)              // P1, P2: concurrent clients (and raw connections)
+{
+    public static readonly Sizes Quick = new(
+        Assets: 4_000, AssetsPerCase: 50, HistoryEvents: 200, Distributions: 300, DistributionsPerCase: 5,
+        RebuildEvents: 0, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(8), LatencySamples: 100, Clients: 8);
+
+    public static readonly Sizes Full = new(
+        Assets: 100_000, AssetsPerCase: 50, HistoryEvents: 1_000, Distributions: 10_000, DistributionsPerCase: 5,
+        RebuildEvents: 1_000_000, Warmup: TimeSpan.FromSeconds(5), Duration: TimeSpan.FromSeconds(30), LatencySamples: 500, Clients: 8);
+}
+
+public sealed class BenchOptions
+{
+    public string ConnectionString { get; private set; } = "";
+    public string ServiceDll { get; private set; } = "src/AssetLedger.Api/bin/Release/net10.0/AssetLedger.Api.dll";
+    public int Port { get; private set; } = 55451;
+    public bool Quick { get; private set; }
+    public string? JsonPath { get; private set; }
+    public string? PidFile { get; private set; }
+    public string WorkDir { get; private set; } = ".data/bench";
+    public string? Note { get; private set; }
+    public Sizes Sizes { get; private set; } = Sizes.Full;
+
+    public string ServiceLog => Path.Combine(WorkDir, "service.log");
+    public string RebuildLog => Path.Combine(WorkDir, "rebuild.log");
+
+    public const string Usage = """
+        usage: AssetLedger.Benchmarks --connection <npgsql connection string> [--quick] [--json PATH]
+                 [--service-dll PATH] [--port 55451] [--work-dir .data/bench] [--pid-file PATH] [--note TEXT]
+                 [--assets N] [--history-events N] [--distributions N] [--rebuild-events N]
+                 [--duration SECONDS] [--warmup SECONDS] [--samples N] [--clients N]
+        Normally run through ops/bench.sh, which starts PostgreSQL and builds everything in Release.
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--connection": o.ConnectionString = Next(); break;
+                case "--service-dll": o.ServiceDll = Next(); break;
+                case "--port": o.Port = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--quick": o.Quick = true; break;
+                case "--json": o.JsonPath = Next(); break;
+                case "--pid-file": o.PidFile = Next(); break;
+                case "--work-dir": o.WorkDir = Next(); break;
+                case "--note": o.Note = Next(); break;
+                case "--assets" or "--history-events" or "--distributions" or "--rebuild-events"
+                    or "--duration" or "--warmup" or "--samples" or "--clients":
+                    var key = args[i];
+                    overrides[key] = Next();
+                    break;
+                case "-h" or "--help": throw new ArgumentException("");
+                default: throw new ArgumentException($"Unknown argument {args[i]}.");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(o.ConnectionString)) throw new ArgumentException("--connection is required.");
+
+        var s = o.Quick ? Sizes.Quick : Sizes.Full;
+        foreach (var (key, value) in overrides)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            s = key switch
+            {
+                "--assets" => s with { Assets = int.Parse(value, inv) },
+                "--history-events" => s with { HistoryEvents = int.Parse(value, inv) },
+                "--distributions" => s with { Distributions = int.Parse(value, inv) },
+                "--rebuild-events" => s with { RebuildEvents = long.Parse(value, inv) },
+                "--duration" => s with { Duration = TimeSpan.FromSeconds(double.Parse(value, inv)) },
+                "--warmup" => s with { Warmup = TimeSpan.FromSeconds(double.Parse(value, inv)) },
+                "--samples" => s with { LatencySamples = int.Parse(value, inv) },
+                "--clients" => s with { Clients = int.Parse(value, inv) },
+                _ => s,
+            };
+        }
+        if (s.Assets < s.Clients || s.HistoryEvents < 20 || s.Distributions < 1 || s.LatencySamples < 1 || s.Clients < 1)
+            throw new ArgumentException("Sizes too small: assets ≥ clients, history events ≥ 20, distributions ≥ 1, samples ≥ 1, clients ≥ 1.");
+        o.Sizes = s;
+        Directory.CreateDirectory(o.WorkDir);
+        return o;
+    }
+}

@@ -1,0 +1,375 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace AssetLedger.Benchmarks;
+
+/// <summary>
+/// One benchmark run: start the service (empty database), seed through HTTP, restart it (start-up
+/// time on an existing store), measure P1, P2, P3, P5 and P7 with the service running and the raw
+/// baselines right after each, then stop it and measure P4 (projection rebuild by the service's command line).
+/// </summary>
+public sealed partial class BenchRun(BenchOptions o)
+{
+    private readonly Report report = new();
+    private readonly Stopwatch total = Stopwatch.StartNew();
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private void Log(string message) => Console.Error.WriteLine($"[bench {total.Elapsed:mm\\:ss}] {message}");
+
+    public async Task<int> RunAsync()
+    {
+        var s = o.Sizes;
+        var signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+        var users = Users.Create(signingKey);
+        await using var db = NpgsqlDataSource.Create(o.ConnectionString);
+        var raw = new Raw(db);
+
+        var synchronousCommit = await raw.SettingAsync("synchronous_commit");
+        var fsync = await raw.SettingAsync("fsync");
+        if (synchronousCommit != "on" || fsync != "on")
+            throw new BenchmarkException($"PostgreSQL must run durably for this benchmark: synchronous_commit={synchronousCommit}, fsync={fsync}.");
+        FillMeta(await raw.SettingAsync("server_version"), synchronousCommit, fsync);
+        Log($"mode {(o.Quick ? "quick" : "full")}: {s}");
+        Log($"PostgreSQL {report.Meta["postgres"]}, synchronous_commit={synchronousCommit}, fsync={fsync}; load average {report.Meta["loadavg_start"]}");
+
+        using var service = new ServiceHost(o, signingKey);
+        Console.CancelKeyPress += (_, _) => service.Dispose();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => service.Dispose();
+
+        // --- start on an empty database (the service creates its schema), then seed ---------------
+        Log("starting the service on an empty database (Development: it creates its schema)");
+        var readyFirst = await service.StartAsync();
+        Log($"ready after {readyFirst.TotalMilliseconds:F0} ms (pid {service.Pid})");
+
+        Guid[] assets;
+        Guid historyCase;
+        int settlements;
+        Seeder seeder;
+        using (var seedApi = new Api(service.BaseUrl, s.Clients * 2))
+        {
+            seeder = new Seeder(seedApi, users, s, Log);
+            Log($"seeding {s.Assets:N0} identified assets in cases of {s.AssetsPerCase} ({s.Clients} clients)");
+            assets = await seeder.AssetsAsync();
+            Log($"seeding a case with {s.HistoryEvents:N0} history events");
+            historyCase = await seeder.HistoryCaseAsync();
+            Log($"seeding {s.Distributions:N0} distributions ({s.DistributionsPerCase} per case, each on its own realised asset)");
+            settlements = await seeder.DistributionsAsync();
+            foreach (var r in seeder.Rates)
+                Log($"  seeding rate: {r.What}: {r.Requests:N0} requests in {r.Seconds:F1} s = {r.PerSecond:F0} req/s ({s.Clients} clients)");
+        }
+
+        // --- restart: P7 start-up to ready on an existing store ------------------------------------
+        Log("restarting the service (start-up on an existing schema and data)");
+        await service.StopAsync();
+        var ready = await service.StartAsync();
+        Log($"ready after {ready.TotalMilliseconds:F0} ms (pid {service.Pid})");
+        await Task.Delay(500);
+        var idleRss = service.RssMB();
+
+        using var api = new Api(service.BaseUrl, s.Clients * 2);
+
+        // --- P1 -----------------------------------------------------------------------------------
+        var seizePaths = assets.Select(a => $"/api/assets/{a}/seize").ToArray();
+        var seizeBodies = assets.Select((_, i) => JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            commandId = Guid.NewGuid(), custodian = "Domeinen Roerende Zaken", location = "Depot Utrecht",
+            seizedAt = "2026-03-02T10:00:00Z", sealNumber = $"S-{i:D6}",
+        })).ToArray();
+        Log($"P1: seizures over HTTP, {s.Clients} clients, {s.Warmup.TotalSeconds:F0} s warm-up + {s.Duration.TotalSeconds:F0} s (pool of {assets.Length:N0} identified assets)");
+        var next = -1;
+        LoadResult p1;
+        double peakRss;
+        int rssSamples;
+        await using (var sampler = new RssSampler(service, TimeSpan.FromMilliseconds(100)))
+        {
+            p1 = await Load.RunAsync(s.Clients, s.Warmup, s.Duration, async _ =>
+            {
+                var i = Interlocked.Increment(ref next);
+                if (i >= assets.Length) return null;
+                return (await api.PostAsync(seizePaths[i], users.Investigator, seizeBodies[i])).Status;
+            });
+            peakRss = sampler.PeakMB;
+            rssSamples = sampler.Samples;
+        }
+        Log($"P1 ours: {Describe(p1)}; peak RSS {peakRss:F0} MB");
+        Log("P1 raw: INSERT of the same JSON, one committed transaction each, 8 connections");
+        var p1Raw = await raw.InsertsAsync(s.Clients, s.Warmup, s.Duration, seizeBodies[0]);
+        Log($"P1 raw: {Describe(p1Raw)}");
+        var p1Row = new Row("P1", $"record a seizure (POST /api/assets/{{id}}/seize), {s.Clients} clients", p1.PerSecond, p1Raw.PerSecond,
+            "events/s", p1.P50, p1.P99, "≥ 0.30 of raw; p99 ≤ 25 ms", null);
+        p1Row = p1Row with { Meets = p1Row.Ratio >= 0.30 && p1.P99 <= 25 && p1.Errors == 0 };
+        AddLoadExtras(p1Row, p1, p1Raw);
+        if (p1.Exhausted) report.Notes.Add($"P1 ran out of fresh assets after {p1.Seconds:F1} s of the {s.Duration.TotalSeconds:F0} s window; the rate is over that shorter window (use --assets to seed more).");
+        report.Rows.Add(p1Row);
+
+        // --- P2 -----------------------------------------------------------------------------------
+        var copied = await raw.CopyAssetsAsync();
+        Log($"P2: reads of an asset's status over HTTP at {assets.Length:N0} assets (raw copy: {copied:N0} rows)");
+        var p2Random = Enumerable.Range(0, s.Clients).Select(i => new Random(42 + i)).ToArray();
+        long p2Bytes = 0;
+        var p2 = await Load.RunAsync(s.Clients, s.Warmup, s.Duration, async w =>
+        {
+            var reply = await api.GetAsync($"/api/assets/{assets[p2Random[w].Next(assets.Length)]}", users.Investigator);
+            Interlocked.Exchange(ref p2Bytes, reply.Body.Length);
+            return reply.Status;
+        });
+        Log($"P2 ours: {Describe(p2)}");
+        var p2Raw = await raw.ReadsAsync(s.Clients, s.Warmup, s.Duration, assets);
+        Log($"P2 raw: {Describe(p2Raw)}");
+        var p2Row = new Row("P2", $"read an asset's status (GET /api/assets/{{id}}) at {assets.Length:N0} assets, {s.Clients} clients",
+            p2.PerSecond, p2Raw.PerSecond, "reads/s", p2.P50, p2.P99, "≥ 0.60 of raw; p99 ≤ 10 ms", null);
+        p2Row = p2Row with { Meets = p2Row.Ratio >= 0.60 && p2.P99 <= 10 && p2.Errors == 0 };
+        AddLoadExtras(p2Row, p2, p2Raw);
+        p2Row.Extra["assets"] = assets.Length;
+        p2Row.Extra["response_bytes"] = p2Bytes;
+        p2Row.Extra["raw_document_bytes"] = await raw.ScalarAsync<double>("select avg(length(data::text))::float8 from bench.raw_asset");
+        report.Rows.Add(p2Row);
+
+        // --- P3 -----------------------------------------------------------------------------------
+        Log($"P3: history of a case with {s.HistoryEvents:N0} events, one client, {s.LatencySamples} requests");
+        long p3Bytes = 0;
+        var p3 = await Load.SequentialAsync(10, s.LatencySamples, async () =>
+        {
+            var reply = await api.GetAsync($"/api/cases/{historyCase}/history", users.Investigator);
+            p3Bytes = reply.Body.Length;
+            return reply.Status;
+        });
+        Log($"P3 ours: {Describe(p3)}; {p3Bytes:N0} bytes per response");
+        var p3Row = new Row("P3", $"case history with {s.HistoryEvents:N0} events (GET /api/cases/{{id}}/history), 1 client",
+            p3.PerSecond, null, "req/s", p3.P50, p3.P99, "p99 ≤ 100 ms", p3.P99 <= 100 && p3.Errors == 0);
+        p3Row.Extra["events"] = s.HistoryEvents;
+        p3Row.Extra["response_bytes"] = p3Bytes;
+        p3Row.Extra["requests"] = p3.Ops;
+        p3Row.Extra["errors"] = p3.Errors;
+        report.Rows.Add(p3Row);
+
+        // --- P5 -----------------------------------------------------------------------------------
+        var recon = await api.ExpectAsync(api.GetAsync("/api/treasury/reconciliation", users.Treasury), "reconciliation", 200);
+        var rows = recon.Json().GetProperty("rows");
+        var counted = rows.EnumerateArray().Sum(r => r.GetProperty("distributions").GetInt32());
+        if (counted != s.Distributions)
+            report.Notes.Add($"P5: the reconciliation counted {counted} distributions over its rows, expected {s.Distributions} (it may lag by design; measured as it was).");
+        Log($"P5: treasury reconciliation over {s.Distributions:N0} distributions ({rows.GetArrayLength()} rows, {settlements} settlements), one client, {s.LatencySamples} requests");
+        long p5Bytes = 0;
+        var p5 = await Load.SequentialAsync(5, s.LatencySamples, async () =>
+        {
+            var reply = await api.GetAsync("/api/treasury/reconciliation", users.Treasury);
+            p5Bytes = reply.Body.Length;
+            return reply.Status;
+        });
+        Log($"P5 ours: {Describe(p5)}");
+        var p5Row = new Row("P5", $"treasury reconciliation over {s.Distributions:N0} distributions, 1 client",
+            p5.PerSecond, null, "req/s", p5.P50, p5.P99, "p99 ≤ 250 ms", p5.P99 <= 250 && p5.Errors == 0);
+        p5Row.Extra["distributions"] = s.Distributions;
+        p5Row.Extra["distributions_counted"] = counted;
+        p5Row.Extra["rows"] = rows.GetArrayLength();
+        p5Row.Extra["response_bytes"] = p5Bytes;
+        p5Row.Extra["requests"] = p5.Ops;
+        p5Row.Extra["errors"] = p5.Errors;
+        report.Rows.Add(p5Row);
+
+        // --- P7 -----------------------------------------------------------------------------------
+        var p7 = new Row("P7", "service RSS, peak under P1 load (VmRSS)", peakRss, null, "MB", null, null, "≤ 400 MB", peakRss <= 400);
+        p7.Extra["idle_rss_mb_after_restart"] = idleRss;
+        p7.Extra["rss_samples"] = rssSamples;
+        p7.Extra["ready_ms"] = ready.TotalMilliseconds;
+        p7.Extra["ready_first_start_ms"] = readyFirst.TotalMilliseconds;
+        report.Rows.Add(p7);
+        var p7Ready = new Row("P7_ready", "start-up to ready (existing schema and data)", ready.TotalMilliseconds, null, "ms", null, null, "≤ 5 s", ready.TotalSeconds <= 5);
+        p7Ready.Extra["ready_first_start_ms"] = readyFirst.TotalMilliseconds;
+        report.Rows.Add(p7Ready);
+        report.Notes.Add($"P7: the first start on an empty database (schema creation) took {readyFirst.TotalMilliseconds:F0} ms to ready; the restart on the seeded store {ready.TotalMilliseconds:F0} ms. Idle RSS after the restart: {idleRss:F0} MB.");
+
+        // --- P4 -----------------------------------------------------------------------------------
+        var events = await raw.ScalarAsync<long>($"select count(*) from {Raw.ServiceSchema}.mt_events");
+        if (s.RebuildEvents > events)
+        {
+            Log($"P4: topping the store up from {events:N0} to {s.RebuildEvents:N0} events with valuations over HTTP");
+            using var topUpApi = new Api(service.BaseUrl, s.Clients * 2);
+            await new Seeder(topUpApi, users, s, Log).TopUpEventsAsync(assets, events, s.RebuildEvents);
+            events = await raw.ScalarAsync<long>($"select count(*) from {Raw.ServiceSchema}.mt_events");
+        }
+        var warnings = CountLog();
+        await service.StopAsync();
+        report.Rows.Add(await RebuildAsync(raw, service, events));
+
+        // --- report -------------------------------------------------------------------------------
+        report.Meta["loadavg_end"] = LoadAverage();
+        report.Meta["total_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
+        report.Meta["service_log_warnings"] = warnings.Warnings;
+        report.Meta["service_log_errors"] = warnings.Errors;
+        if (warnings.Errors > 0) report.Notes.Add($"The service logged {warnings.Errors} Error line(s) during the run, e.g.: {warnings.FirstError}");
+        if (o.Quick)
+        {
+            string Check(string key, double bar) => report.Rows.First(r => r.Key == key).Ratio is { } q
+                ? $"{key} {q:0.000} {(q >= bar ? "≥" : "<")} {bar:0.00}" : $"{key} not measured";
+            report.Notes.Add($"First milestone of issue 6 (quick mode): {Check("P1", 0.20)}, {Check("P2", 0.50)}, {Check("P4", 0.15)}.");
+        }
+        report.Notes.Add("Sizes in quick mode are smaller than those of quality.md; the bars are judged on the full run.");
+
+        Console.WriteLine();
+        Console.WriteLine($"AssetLedger benchmark, {(o.Quick ? "quick" : "full")} mode, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load average {report.Meta["loadavg_start"]} → {report.Meta["loadavg_end"]}");
+        Console.WriteLine();
+        Console.Write(report.Table());
+        Console.WriteLine();
+        foreach (var n in report.Notes) Console.WriteLine($"- {n}");
+        Console.WriteLine($"- Seeding rates through HTTP ({s.Clients} clients): " + string.Join("; ",
+            seeder.Rates.Select(r => $"{r.What} {r.PerSecond:F0} req/s")));
+        report.Meta["seeding_rates_req_per_s"] = string.Join("; ", seeder.Rates.Select(r => $"{r.What}: {r.PerSecond:F0}"));
+        if (o.JsonPath is not null)
+        {
+            report.WriteJson(o.JsonPath);
+            Log($"wrote {o.JsonPath}");
+        }
+        Log($"done in {total.Elapsed.TotalSeconds:F0} s");
+        return 0;
+    }
+
+    [GeneratedRegex(@"Finished rebuild in (\d+) ms")]
+    private static partial Regex FinishedRebuild();
+
+    /// <summary>P4: <c>dotnet AssetLedger.Api.dll projections rebuild</c> with the service stopped, then the raw read and parse.</summary>
+    private async Task<Row> RebuildAsync(Raw raw, ServiceHost service, long events)
+    {
+        string[] tables = ["mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger"];
+        var before = new List<(long, string)>();
+        foreach (var t in tables) before.Add(await raw.DocumentsDigestAsync(t));
+
+        Log($"P4: projections rebuild over {events:N0} events (service stopped; output in {o.RebuildLog})");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(o.ServiceDll))!,
+        };
+        psi.ArgumentList.Add(Path.GetFullPath(o.ServiceDll));
+        psi.ArgumentList.Add("projections");
+        psi.ArgumentList.Add("rebuild");
+        foreach (var (k, v) in service.Environment) psi.Environment[k] = v;
+        psi.Environment.Remove("ASPNETCORE_URLS");
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(psi)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(o.Quick ? 5 : 120));
+        var timedOut = false;
+        try { await process.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException) { timedOut = true; process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
+        var wall = clock.Elapsed;
+        var output = await stdout + "\n--- stderr ---\n" + await stderr;
+        await File.WriteAllTextAsync(o.RebuildLog, output);
+
+        var match = FinishedRebuild().Match(output);
+        double? reportedSeconds = match.Success ? double.Parse(match.Groups[1].Value, Inv) / 1000.0 : null;
+        var ok = !timedOut && process.ExitCode == 0 && match.Success;
+
+        var identical = true;
+        for (var i = 0; i < tables.Length; i++)
+        {
+            var after = await raw.DocumentsDigestAsync(tables[i]);
+            if (after != before[i])
+            {
+                identical = false;
+                report.Notes.Add($"P4: {tables[i]} differs after the rebuild ({before[i].Item1} documents before, {after.Count} after).");
+            }
+        }
+
+        Log(ok
+            ? $"P4 ours: rebuild reported {reportedSeconds:F2} s, command wall time {wall.TotalSeconds:F2} s; documents identical after: {identical}"
+            : $"P4 ours: the rebuild failed (exit {(timedOut ? "timeout" : process.ExitCode.ToString(Inv))}); see {o.RebuildLog}");
+        var (rawEvents, rawSeconds) = await raw.ReadAndParseEventsAsync();
+        Log($"P4 raw: {rawEvents:N0} events read and parsed in {rawSeconds:F2} s = {rawEvents / rawSeconds:F0} events/s");
+
+        double? rate = ok ? events / reportedSeconds!.Value : null;
+        var row = new Row("P4", $"rebuild every projection from {events:N0} events (projections rebuild)", rate, rawEvents / rawSeconds,
+            "events/s", null, null, "≥ 0.25 of raw", null);
+        row = row with { Meets = ok && identical ? row.Ratio >= 0.25 : false };
+        row.Extra["events"] = events;
+        row.Extra["rebuild_reported_s"] = reportedSeconds;
+        row.Extra["command_wall_s"] = wall.TotalSeconds;
+        row.Extra["events_per_s_wall"] = events / wall.TotalSeconds;
+        row.Extra["raw_s"] = rawSeconds;
+        row.Extra["documents_identical_after_rebuild"] = identical;
+        row.Extra["exit_code"] = timedOut ? null : process.ExitCode;
+        report.Notes.Add(ok
+            ? $"P4: the rate is events ÷ the rebuild time the command reports (\"Finished rebuild in … ms\": {reportedSeconds:F2} s); the whole command took {wall.TotalSeconds:F2} s with host start-up ({events / wall.TotalSeconds:F0} events/s on wall time). Projection documents identical before and after: {(identical ? "yes" : "NO")}."
+            : $"P4: `projections rebuild` did not complete (exit {(timedOut ? "timeout" : process.ExitCode.ToString(Inv))}); no rate. Output in {o.RebuildLog}.");
+        return row;
+    }
+
+    private static void AddLoadExtras(Row row, LoadResult ours, LoadResult raw)
+    {
+        row.Extra["ops"] = ours.Ops;
+        row.Extra["errors"] = ours.Errors;
+        row.Extra["error_statuses"] = ours.Errors == 0 ? null : ours.ErrorSummary();
+        row.Extra["window_s"] = ours.Seconds;
+        row.Extra["max_ms"] = ours.Max;
+        row.Extra["raw_ops"] = raw.Ops;
+        row.Extra["raw_p50_ms"] = raw.P50;
+        row.Extra["raw_p99_ms"] = raw.P99;
+    }
+
+    private static string Describe(LoadResult r) =>
+        $"{r.Ops:N0} ok in {r.Seconds:F1} s = {r.PerSecond:F0}/s, p50 {r.P50:F2} ms, p99 {r.P99:F2} ms, max {r.Max:F1} ms, {r.ErrorSummary()}";
+
+    private (int Warnings, int Errors, string? FirstError) CountLog()
+    {
+        int warnings = 0, errors = 0;
+        string? first = null;
+        try
+        {
+            foreach (var line in File.ReadLines(o.ServiceLog))
+            {
+                if (line.Contains(" WRN] ", StringComparison.Ordinal)) warnings++;
+                if (line.Contains(" ERR] ", StringComparison.Ordinal) || line.Contains(" FTL] ", StringComparison.Ordinal))
+                {
+                    errors++;
+                    first ??= Api.Truncate(line, 300);
+                }
+            }
+        }
+        catch (IOException) { }
+        return (warnings, errors, first);
+    }
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "?"; }
+    }
+
+    private void FillMeta(string pgVersion, string synchronousCommit, string fsync)
+    {
+        var m = report.Meta;
+        m["date_utc"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", Inv);
+        m["mode"] = o.Quick ? "quick" : "full";
+        m["cores"] = Environment.ProcessorCount;
+        m["memory_total_gib"] = MemTotalGiB();
+        m["os"] = RuntimeInformation.OSDescription;
+        m["dotnet"] = RuntimeInformation.FrameworkDescription;
+        m["postgres"] = pgVersion;
+        m["synchronous_commit"] = synchronousCommit;
+        m["fsync"] = fsync;
+        m["loadavg_start"] = LoadAverage();
+        m["clients"] = o.Sizes.Clients;
+        m["warmup_s"] = o.Sizes.Warmup.TotalSeconds;
+        m["duration_s"] = o.Sizes.Duration.TotalSeconds;
+        m["latency_samples"] = o.Sizes.LatencySamples;
+        if (o.Note is not null) m["note"] = o.Note;
+    }
+
+    private static double? MemTotalGiB()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+            return Math.Round(long.Parse(line[9..].Trim().Split(' ')[0], Inv) / 1024.0 / 1024.0, 1);
+        }
+        catch (Exception) { return null; }
+    }
+}

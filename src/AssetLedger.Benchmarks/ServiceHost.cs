@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace AssetLedger.Benchmarks;
+
+/// <summary>
+/// The service as a separate process (<c>dotnet AssetLedger.Api.dll</c>), its output appended to a log
+/// file (not piped through this process), its pid written to a file so that ops/bench.sh can stop it
+/// if this process dies.
+/// </summary>
+public sealed class ServiceHost(BenchOptions options, string signingKey) : IDisposable
+{
+    private Process? process;
+
+    public string BaseUrl => $"http://127.0.0.1:{options.Port}";
+    public int Pid => process?.Id ?? throw new InvalidOperationException("The service is not running.");
+    public bool Running => process is { HasExited: false };
+
+    public IDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["ConnectionStrings__AssetLedger"] = options.ConnectionString,
+        ["Auth__SigningKey"] = signingKey,
+        ["ASPNETCORE_URLS"] = BaseUrl,
+        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        ["DOTNET_NOLOGO"] = "1",
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+    };
+
+    /// <summary>Starts the service and returns the time from process start to the first 200 of /health/ready.</summary>
+    public async Task<TimeSpan> StartAsync()
+    {
+        if (Running) throw new InvalidOperationException("The service is already running.");
+        var dll = Path.GetFullPath(options.ServiceDll);
+        if (!File.Exists(dll)) throw new BenchmarkException($"Service not built: {dll} (ops/bench.sh builds it in Release).");
+        var log = Path.GetFullPath(options.ServiceLog);
+        File.AppendAllText(log, $"{System.Environment.NewLine}==== benchmark starts the service at {DateTime.UtcNow:O} ===={System.Environment.NewLine}");
+
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec dotnet \"$0\" >>\"$1\" 2>&1 </dev/null");
+        psi.ArgumentList.Add(dll);
+        psi.ArgumentList.Add(log);
+        foreach (var (k, v) in Environment) psi.Environment[k] = v;
+
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var clock = Stopwatch.StartNew();
+        process = Process.Start(psi) ?? throw new BenchmarkException("Could not start the service process.");
+        if (options.PidFile is not null) File.WriteAllText(options.PidFile, process.Id.ToString(CultureInfo.InvariantCulture));
+
+        while (clock.Elapsed < TimeSpan.FromSeconds(180))
+        {
+            if (process.HasExited)
+                throw new BenchmarkException($"The service exited during start-up (code {process.ExitCode}); last lines of {log}:\n{Tail(log, 30)}");
+            try
+            {
+                using var r = await probe.GetAsync($"{BaseUrl}/health/ready");
+                if (r.IsSuccessStatusCode) return clock.Elapsed;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(20);
+        }
+        throw new BenchmarkException($"The service was not ready after 180 s; last lines of {log}:\n{Tail(log, 30)}");
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
+    /// <summary>SIGTERM (graceful shutdown), then SIGKILL after 20 s.</summary>
+    public async Task StopAsync()
+    {
+        if (process is null) return;
+        if (!process.HasExited)
+        {
+            kill(process.Id, 15);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            try { await process.WaitForExitAsync(timeout.Token); }
+            catch (OperationCanceledException) { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
+        }
+        process.Dispose();
+        process = null;
+        if (options.PidFile is not null) File.Delete(options.PidFile);
+    }
+
+    /// <summary>Resident set size of the service from /proc/&lt;pid&gt;/status (VmRSS, in KiB), in MB (10^6 bytes).</summary>
+    public double? RssMB()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{Pid}/status"))
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024 / 1e6;
+        }
+        catch (IOException) { }
+        catch (InvalidOperationException) { }
+        return null;
+    }
+
+    public static string Tail(string path, int lines)
+    {
+        try { return string.Join('\n', File.ReadLines(path).TakeLast(lines)); }
+        catch (IOException) { return "(no log)"; }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (process is { HasExited: false }) process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException) { }
+        process?.Dispose();
+    }
+}
+
+/// <summary>Samples the service's RSS while a load runs; reports the peak.</summary>
+public sealed class RssSampler : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+    public double PeakMB { get; private set; }
+    public int Samples { get; private set; }
+
+    public RssSampler(ServiceHost service, TimeSpan every)
+    {
+        loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (service.RssMB() is { } rss) { PeakMB = Math.Max(PeakMB, rss); Samples++; }
+                try { await Task.Delay(every, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        stop.Cancel();
+        await loop;
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+
+namespace AssetLedger.Api.Tests.Security;
+
+using AssetLedger.Api.Tests.Infrastructure;
+
+/// <summary>S2: every implemented route × every role, with exactly the permissions of api.md.</summary>
+public sealed class when_a_role_calls_a_route(ApiFixture fixture) : ApiTest(fixture)
+{
+    /// <summary>
+    /// The whole matrix, one row per route: the route and, for each of the five roles, whether api.md
+    /// lets it call the route ("investigator+ prosecutor- …"). One row per route rather than per cell
+    /// keeps it to one store reset per route; each row checks all five roles.
+    /// </summary>
+    public static TheoryData<string, string> Matrix()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var route in ApiRoutes.Every)
+            data.Add(route.Name, string.Join(" ", ApiRoutes.AllRoles.Select(role => role + (route.Roles.Contains(role) ? "+" : "-"))));
+        return data;
+    }
+
+    [Fact]
+    public void the_matrix_is_the_one_of_the_contract()
+    {
+        string[] inv = [ApiRoutes.Investigator], pros = [ApiRoutes.Prosecutor], tre = [ApiRoutes.Treasury];
+        var expected = new Dictionary<string, string[]>
+        {
+            ["POST /api/cases"] = [ApiRoutes.Investigator, ApiRoutes.Prosecutor],
+            ["POST /api/cases/{caseId}/close"] = pros,
+            ["POST /api/cases/{caseId}/assets"] = inv,
+            ["POST /api/assets/{assetId}/freeze"] = inv,
+            ["POST /api/assets/{assetId}/seize"] = inv,
+            ["POST /api/assets/{assetId}/custody-transfers"] = inv,
+            ["POST /api/assets/{assetId}/valuations"] = [ApiRoutes.Investigator, ApiRoutes.Treasury],
+            ["POST /api/assets/{assetId}/orders"] = pros,
+            ["POST /api/assets/{assetId}/appeals"] = pros,
+            ["POST /api/assets/{assetId}/appeal-decisions"] = pros,
+            ["POST /api/assets/{assetId}/finality"] = pros,
+            ["POST /api/assets/{assetId}/realisation"] = tre,
+            ["POST /api/assets/{assetId}/release"] = pros,
+            ["POST /api/assets/{assetId}/disposal"] = tre,
+        };
+        foreach (var route in ApiRoutes.Every)
+            Assert.Equal(route.IsCommand ? expected[route.Name] : ApiRoutes.AllRoles, route.Roles);
+        Assert.Equal(expected.Count, ApiRoutes.Commands.Count());
+        Assert.Equal(21, Matrix().Count());
+        Assert.Equal(21 * 5, Matrix().Sum(row => ((string)row[1]).Split(' ').Length));
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public async Task each_role_gets_exactly_the_permission_of_the_contract(string routeName, string permissions)
+    {
+        var route = ApiRoutes.Named(routeName);
+        var ids = await Client.GivenACaseWithAnAsset(reference: "NL-2026-LANTERN");
+        var cells = permissions.Split(' ').Select(c => (Role: c[..^1], Allowed: c[^1] == '+')).ToList();
+        var failures = new List<string>();
+
+        // Refusals first, so that the permitted calls (which may change the asset) come after them.
+        foreach (var (role, allowed) in cells.OrderBy(c => c.Allowed))
+        {
+            var before = await Fixture.EventCountAsync();
+            var reply = await Client.Call(route, ids, Tokens.For(role));
+            if (allowed)
+            {
+                // A valid body on a visible resource: anything but a refusal of the caller; 409 when
+                // the command is illegal in the asset's current status (identified).
+                HttpStatusCode[] acceptable = route.IsCommand
+                    ? [HttpStatusCode.OK, HttpStatusCode.Created, HttpStatusCode.Conflict]
+                    : [HttpStatusCode.OK];
+                if (!acceptable.Contains(reply.Status)) failures.Add($"{role} may, but got {Problem.Short(reply)}");
+            }
+            else
+            {
+                if (Problem.Check(reply, HttpStatusCode.Forbidden) is { } issue) failures.Add($"{role} may not, but: {issue}");
+                if (await Fixture.EventCountAsync() != before) failures.Add($"{role} may not, but an event was appended");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{routeName}:\n" + string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task a_token_with_several_roles_may_do_what_any_of_them_may()
+    {
+        var ids = await Client.GivenACaseWithAnAsset();
+        var auditorAndInvestigator = Tokens.For("auditor,investigator");
+        var auditorAndAdmin = Tokens.For("auditor,admin");
+
+        var freeze = await Client.Call(ApiRoutes.Named("POST /api/assets/{assetId}/freeze"), ids, auditorAndInvestigator);
+        var before = await Fixture.EventCountAsync();
+        var refused = await Client.Call(ApiRoutes.Named("POST /api/assets/{assetId}/seize"), ids, auditorAndAdmin);
+
+        Assert.True(freeze.Status == HttpStatusCode.OK, freeze.ToString());
+        Assert.Null(Problem.Check(refused, HttpStatusCode.Forbidden));
+        Assert.Equal(before, await Fixture.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task a_valid_token_without_any_role_of_the_contract_may_do_nothing()
+    {
+        var ids = await Client.GivenACaseWithAnAsset();
+        var before = await Fixture.EventCountAsync();
+        var token = Tokens.For("superuser");
+        var failures = new List<string>();
+
+        foreach (var route in ApiRoutes.Every)
+        {
+            var reply = await Client.Call(route, ids, token);
+            if (Problem.Check(reply, HttpStatusCode.Forbidden) is { } issue) failures.Add($"{route.Name}: {issue}");
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Equal(before, await Fixture.EventCountAsync());
+    }
+}
