@@ -78,6 +78,8 @@ api.MapReconciliation();
 api.MapDeadlines();
 api.MapAudit();
 
+RoleMatrix.AssertComplete(((IEndpointRouteBuilder)app).DataSources);
+
 return await app.RunJasperFxCommands(args);
 
 public partial class Program;

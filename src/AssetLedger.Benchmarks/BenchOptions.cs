@@ -16,8 +16,8 @@ public sealed record Sizes(
     int Clients)              // P1, P2: concurrent clients (and raw connections)
 {
     public static readonly Sizes Quick = new(
-        Assets: 4_000, AssetsPerCase: 50, HistoryEvents: 200, Distributions: 300, DistributionsPerCase: 5,
-        RebuildEvents: 0, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(8), LatencySamples: 100, Clients: 8);
+        Assets: 2_500, AssetsPerCase: 50, HistoryEvents: 200, Distributions: 300, DistributionsPerCase: 5,
+        RebuildEvents: 0, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(6), LatencySamples: 100, Clients: 8);
 
     public static readonly Sizes Full = new(
         Assets: 100_000, AssetsPerCase: 50, HistoryEvents: 1_000, Distributions: 10_000, DistributionsPerCase: 5,

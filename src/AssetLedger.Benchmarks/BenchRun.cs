@@ -81,7 +81,11 @@ public sealed partial class BenchRun(BenchOptions o)
             seizedAt = "2026-03-02T10:00:00Z", sealNumber = $"S-{i:D6}",
         })).ToArray();
         Log($"P1: seizures over HTTP, {s.Clients} clients, {s.Warmup.TotalSeconds:F0} s warm-up + {s.Duration.TotalSeconds:F0} s (pool of {assets.Length:N0} identified assets)");
-        var next = -1;
+        // One request first, alone: the service's first seizure after start-up (JIT, handler code) is reported, not timed.
+        var firstSeize = Stopwatch.StartNew();
+        await api.ExpectAsync(api.PostAsync(seizePaths[0], users.Investigator, seizeBodies[0]), "first seizure", 200);
+        var firstSeizeMs = firstSeize.Elapsed.TotalMilliseconds;
+        var next = 0;
         LoadResult p1;
         double peakRss;
         int rssSamples;
@@ -104,6 +108,8 @@ public sealed partial class BenchRun(BenchOptions o)
             "events/s", p1.P50, p1.P99, "≥ 0.30 of raw; p99 ≤ 25 ms", null);
         p1Row = p1Row with { Meets = p1Row.Ratio >= 0.30 && p1.P99 <= 25 && p1.Errors == 0 };
         AddLoadExtras(p1Row, p1, p1Raw);
+        p1Row.Extra["first_request_after_start_ms"] = firstSeizeMs;
+        report.Notes.Add($"P1: the first seizure after start-up, sent alone before the load, took {firstSeizeMs:F0} ms (not counted).");
         if (p1.Exhausted) report.Notes.Add($"P1 ran out of fresh assets after {p1.Seconds:F1} s of the {s.Duration.TotalSeconds:F0} s window; the rate is over that shorter window (use --assets to seed more).");
         report.Rows.Add(p1Row);
 
@@ -111,6 +117,9 @@ public sealed partial class BenchRun(BenchOptions o)
         var copied = await raw.CopyAssetsAsync();
         Log($"P2: reads of an asset's status over HTTP at {assets.Length:N0} assets (raw copy: {copied:N0} rows)");
         var p2Random = Enumerable.Range(0, s.Clients).Select(i => new Random(42 + i)).ToArray();
+        var firstRead = Stopwatch.StartNew();
+        await api.ExpectAsync(api.GetAsync($"/api/assets/{assets[^1]}", users.Investigator), "first read", 200);
+        var firstReadMs = firstRead.Elapsed.TotalMilliseconds;
         long p2Bytes = 0;
         var p2 = await Load.RunAsync(s.Clients, s.Warmup, s.Duration, async w =>
         {
@@ -125,6 +134,7 @@ public sealed partial class BenchRun(BenchOptions o)
             p2.PerSecond, p2Raw.PerSecond, "reads/s", p2.P50, p2.P99, "≥ 0.60 of raw; p99 ≤ 10 ms", null);
         p2Row = p2Row with { Meets = p2Row.Ratio >= 0.60 && p2.P99 <= 10 && p2.Errors == 0 };
         AddLoadExtras(p2Row, p2, p2Raw);
+        p2Row.Extra["first_request_after_start_ms"] = firstReadMs;
         p2Row.Extra["assets"] = assets.Length;
         p2Row.Extra["response_bytes"] = p2Bytes;
         p2Row.Extra["raw_document_bytes"] = await raw.ScalarAsync<double>("select avg(length(data::text))::float8 from bench.raw_asset");
@@ -199,6 +209,7 @@ public sealed partial class BenchRun(BenchOptions o)
         report.Rows.Add(await RebuildAsync(raw, service, events));
 
         // --- report -------------------------------------------------------------------------------
+        report.Rows.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         report.Meta["loadavg_end"] = LoadAverage();
         report.Meta["total_seconds"] = Math.Round(total.Elapsed.TotalSeconds, 1);
         report.Meta["service_log_warnings"] = warnings.Warnings;

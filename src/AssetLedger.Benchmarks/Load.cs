@@ -32,10 +32,11 @@ public sealed class LoadResult
 
 /// <summary>
 /// Closed-loop load: <c>clients</c> workers, each issuing its next operation as soon as the previous one
-/// completes. Operations completing during the warm-up are not counted; those completing in the timed
-/// window are (throughput = completions / window). An operation returns its status (2xx = success), or
-/// null when its worker has nothing left to do (a pool of fresh assets ran out); the window then ends
-/// at the last completion.
+/// completes. Throughput counts the operations completing in the timed window (completions ÷ window);
+/// latencies are those of the operations that also started in it, so a slow first request issued
+/// during the warm-up does not count. An operation returns its status (2xx = success), or null when
+/// its worker has nothing left to do (a pool of fresh assets ran out); the window then ends at the
+/// last completion.
 /// </summary>
 public static class Load
 {
@@ -69,7 +70,7 @@ public static class Load
                 if (t1 <= warmEnd) continue;
                 if (status is >= 200 and < 300)
                 {
-                    mine.Add((t1 - t0) * 1000.0 / freq);
+                    if (t0 >= warmEnd) mine.Add((t1 - t0) * 1000.0 / freq);
                     Interlocked.Increment(ref ops);
                 }
                 else

@@ -1,17 +1,16 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets;
 
-/// <summary>One row per asset command of api.md: its route segment, the roles allowed, and the body parser.</summary>
-public sealed record AssetCommandRoute(string Name, string[] Roles, Func<Fields, AssetCommand?> Parse);
+/// <summary>One row per asset command of api.md: its route segment and the body parser (roles: <see cref="Infrastructure.RoleMatrix"/>).</summary>
+public sealed record AssetCommandRoute(string Name, Func<Fields, AssetCommand?> Parse);
 
 public static class AssetCommandParsers
 {
     public static readonly IReadOnlyList<AssetCommandRoute> All =
     [
-        new("freeze", [Investigator], f =>
+        new("freeze", f =>
         {
             var reference = f.Text("orderReference", true);
             var at = f.Instant("frozenAt", true);
@@ -19,7 +18,7 @@ public static class AssetCommandParsers
             var holder = f.Text("holder", false);
             return f.Ok ? new Freeze(reference!, at!.Value, amount, holder) : null;
         }),
-        new("seize", [Investigator], f =>
+        new("seize", f =>
         {
             var custodian = f.Text("custodian", true);
             var location = f.Text("location", true);
@@ -27,7 +26,7 @@ public static class AssetCommandParsers
             var seal = f.Text("sealNumber", false);
             return f.Ok ? new Seize(custodian!, location!, at!.Value, seal) : null;
         }),
-        new("custody-transfers", [Investigator], f =>
+        new("custody-transfers", f =>
         {
             var custodian = f.Text("toCustodian", true);
             var location = f.Text("toLocation", true);
@@ -35,7 +34,7 @@ public static class AssetCommandParsers
             var seal = f.Text("sealNumber", false);
             return f.Ok ? new TransferCustody(custodian!, location!, at!.Value, seal) : null;
         }),
-        new("valuations", [Investigator, Treasury], f =>
+        new("valuations", f =>
         {
             var value = f.Money("value", true);
             var method = f.Enum<ValuationMethod>("method", true);
@@ -45,27 +44,27 @@ public static class AssetCommandParsers
             if (value is { } v && liens is { } l && v.Currency != l.Currency) f.Fail("liens.currency", "Must be the valuation's currency.");
             return f.Ok ? new RecordValuation(value!.Value, method!.Value, valuer!, on!.Value, liens) : null;
         }),
-        new("orders", [Prosecutor], f => ParseOrder(f) is { } order && f.Ok ? new RecordOrder(order) : null),
-        new("appeals", [Prosecutor], f =>
+        new("orders", f => ParseOrder(f) is { } order && f.Ok ? new RecordOrder(order) : null),
+        new("appeals", f =>
         {
             var orderId = f.Id("orderId");
             var on = f.Date("lodgedOn", true);
             return f.Ok ? new LodgeAppeal(orderId!.Value, on!.Value) : null;
         }),
-        new("appeal-decisions", [Prosecutor], f =>
+        new("appeal-decisions", f =>
         {
             var orderId = f.Id("orderId");
             var outcome = f.Enum<AppealOutcome>("outcome", true);
             var on = f.Date("decidedOn", true);
             return f.Ok ? new DecideAppeal(orderId!.Value, outcome!.Value, on!.Value) : null;
         }),
-        new("finality", [Prosecutor], f =>
+        new("finality", f =>
         {
             var orderId = f.Id("orderId");
             var on = f.Date("finalOn", true);
             return f.Ok ? new RecordFinality(orderId!.Value, on!.Value) : null;
         }),
-        new("realisation", [Treasury], f =>
+        new("realisation", f =>
         {
             var gross = f.Money("gross", true);
             var costs = f.Money("costs", true);
@@ -80,14 +79,14 @@ public static class AssetCommandParsers
             }
             return f.Ok ? new Realise(gross!.Value, costs!.Value, method!.Value, on!.Value, returned) : null;
         }),
-        new("release", [Prosecutor], f =>
+        new("release", f =>
         {
             var reason = f.Enum<ReleaseReason>("reason", true);
             var on = f.Date("releasedOn", true);
             var note = f.Text("note", reason == ReleaseReason.Other, Fields.LongText);
             return f.Ok ? new ReleaseAsset(reason!.Value, on!.Value, note) : null;
         }),
-        new("disposal", [Treasury], f =>
+        new("disposal", f =>
         {
             var method = f.Enum<DisposalMethod>("method", true);
             var on = f.Date("disposedOn", true);

@@ -22,7 +22,7 @@ public static class AssetEndpoints
     }
 
     private static Task<IResult> ExecuteAsync(HttpContext http, string assetIdText, AssetCommandRoute route, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Command(http, route.Roles, async (caller, role, body) =>
+        RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(assetIdText, out var assetId)) return Problems.NotFound($"No asset {assetIdText}.");
             Guid? commandId = null;
@@ -49,7 +49,7 @@ public static class AssetEndpoints
     }
 
     private static Task<IResult> AddAsync(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Command(http, [Roles.Investigator], async (caller, role, body) =>
+        RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
             var errors = RequestPipeline.Parse(body, ParseNewAsset, out var asset);
@@ -78,7 +78,7 @@ public static class AssetEndpoints
     }
 
     private static Task<IResult> GetAsync(HttpContext http, string assetId, string? asOf, IDocumentStore store, JurisdictionCalendar calendar, CancellationToken ct) =>
-        RequestPipeline.Query(http, Roles.All, async caller =>
+        RequestPipeline.Query(http, async caller =>
         {
             if (!Guid.TryParse(assetId, out var id)) return Problems.NotFound($"No asset {assetId}.");
             await using var session = store.QuerySession(caller.Jurisdiction);
@@ -93,7 +93,7 @@ public static class AssetEndpoints
         });
 
     private static Task<IResult> HistoryAsync(HttpContext http, string assetId, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Query(http, Roles.All, async caller =>
+        RequestPipeline.Query(http, async caller =>
         {
             if (!Guid.TryParse(assetId, out var id)) return Problems.NotFound($"No asset {assetId}.");
             await using var session = store.QuerySession(caller.Jurisdiction);

@@ -18,7 +18,7 @@ public static class CaseAgencyEndpoints
         api.MapPost("/cases/{caseId}/agencies", AddAsync).WithName("AddParticipatingAgency").WithTags("Cases");
 
     private static Task<IResult> AddAsync(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Command(http, [Roles.Investigator, Roles.Prosecutor], async (caller, role, body) =>
+        RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
             Guid? commandId = null;

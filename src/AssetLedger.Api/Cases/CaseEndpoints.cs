@@ -17,7 +17,7 @@ public static class CaseEndpoints
     }
 
     private static Task<IResult> OpenAsync(HttpContext http, IMessageBus bus, CancellationToken ct) =>
-        RequestPipeline.Command(http, [Roles.Investigator, Roles.Prosecutor], async (caller, role, body) =>
+        RequestPipeline.Command(http, async (caller, role, body) =>
         {
             var errors = RequestPipeline.Parse(body, f =>
             {
@@ -48,7 +48,7 @@ public static class CaseEndpoints
         });
 
     private static Task<IResult> CloseAsync(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Command(http, [Roles.Prosecutor], async (caller, role, body) =>
+        RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
             Guid? commandId = null;
@@ -72,7 +72,7 @@ public static class CaseEndpoints
         });
 
     private static Task<IResult> ListAsync(HttpContext http, string? status, string? q, string? page, string? pageSize, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Query(http, Roles.All, async caller =>
+        RequestPipeline.Query(http, async caller =>
         {
             var errors = new Dictionary<string, string[]>();
             CaseStatus? statusFilter = null;
@@ -98,7 +98,7 @@ public static class CaseEndpoints
     }
 
     private static Task<IResult> GetAsync(HttpContext http, string caseId, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Query(http, Roles.All, async caller =>
+        RequestPipeline.Query(http, async caller =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
             await using var session = store.QuerySession(caller.Jurisdiction);
@@ -106,7 +106,7 @@ public static class CaseEndpoints
         });
 
     private static Task<IResult> HistoryAsync(HttpContext http, string caseId, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Query(http, Roles.All, async caller =>
+        RequestPipeline.Query(http, async caller =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
             await using var session = store.QuerySession(caller.Jurisdiction);

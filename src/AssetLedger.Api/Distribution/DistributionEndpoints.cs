@@ -24,7 +24,7 @@ public static class DistributionEndpoints
     }
 
     private static Task<IResult> ComputeAsync(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Command(http, [Roles.Treasury], async (caller, role, body) =>
+        RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
             var errors = RequestPipeline.Parse(body, f => ParseDistribution(f, id), out var command);
@@ -117,7 +117,7 @@ public static class DistributionEndpoints
     }
 
     private static Task<IResult> GetAsync(HttpContext http, string caseId, string distributionId, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Query(http, Roles.All, async caller =>
+        RequestPipeline.Query(http, async caller =>
         {
             if (!Guid.TryParse(caseId, out var id) || !Guid.TryParse(distributionId, out var did)) return Problems.NotFound("No such distribution.");
             await using var session = store.QuerySession(caller.Jurisdiction);
@@ -125,7 +125,7 @@ public static class DistributionEndpoints
         });
 
     private static Task<IResult> SettleAsync(HttpContext http, string caseId, string distributionId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Command(http, [Roles.Treasury], async (caller, role, body) =>
+        RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id) || !Guid.TryParse(distributionId, out var did)) return Problems.NotFound("No such distribution.");
             Guid? commandId = null;

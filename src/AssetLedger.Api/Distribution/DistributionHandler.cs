@@ -68,6 +68,7 @@ public static class DistributionHandler
                 if (stream.Aggregate is not { } c || !m.Context.Caller.CanSee(c.Agencies)
                     || c.Distributions.FirstOrDefault(d => d.DistributionId == m.DistributionId) is not { } distribution)
                     return new Outcome.NotFound($"No distribution {m.DistributionId} in case {m.CaseId}.");
+                if (CaseDecider.RequireOpen(c) is Decision.Refuse closed) return new Outcome.Conflict(closed.Reason);
                 if (Treasury.RefuseSettlement(distribution, m.AllocationId, m.Amount) is { } refusal)
                     return new Outcome.Conflict(refusal);
                 var settled = new AllocationSettled(m.DistributionId, m.AllocationId, m.Amount, m.SettledOn, m.BankReference);

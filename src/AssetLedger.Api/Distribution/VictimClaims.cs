@@ -29,7 +29,7 @@ public static partial class VictimClaimEndpoints
     }
 
     private static Task<IResult> RegisterAsync(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Command(http, [Roles.Prosecutor], async (caller, role, body) =>
+        RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
             var errors = RequestPipeline.Parse(body, f =>
@@ -52,7 +52,7 @@ public static partial class VictimClaimEndpoints
         });
 
     private static Task<IResult> ListAsync(HttpContext http, string caseId, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Query(http, Roles.All, async caller =>
+        RequestPipeline.Query(http, async caller =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
             await using var session = store.QuerySession(caller.Jurisdiction);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace AssetLedger.Api.Infrastructure;
 
 /// <summary>A request body read under the size limit: parsed JSON, or why it could not be parsed.</summary>
-public sealed record Body(JsonElement Root, string? ParseError);
+public sealed record Body(JsonElement Root, string? ParseError, string ErrorField = "");
 
 /// <summary>
 /// The order of refusals of api.md, in one place: 401 (authentication middleware, and a token
@@ -13,9 +13,9 @@ public static class RequestPipeline
 {
     public const int MaxBodyBytes = 256 * 1024;
 
-    public static async Task<IResult> Command(
-        HttpContext http, IReadOnlyCollection<string> roles, Func<Caller, string, Body, Task<IResult>> run)
+    public static async Task<IResult> Command(HttpContext http, Func<Caller, string, Body, Task<IResult>> run)
     {
+        var roles = RoleMatrix.For(http);
         if (Caller.From(http.User) is not { } caller)
             return Problems.Unauthorized("The token lacks the sub or jurisdiction claim.");
 
@@ -28,8 +28,9 @@ public static class RequestPipeline
         return await run(caller, role, body!);
     }
 
-    public static async Task<IResult> Query(HttpContext http, IReadOnlyCollection<string> roles, Func<Caller, Task<IResult>> run)
+    public static async Task<IResult> Query(HttpContext http, Func<Caller, Task<IResult>> run)
     {
+        var roles = RoleMatrix.For(http);
         if (Caller.From(http.User) is not { } caller)
             return Problems.Unauthorized("The token lacks the sub or jurisdiction claim.");
         if (caller.RoleFor(roles) is null)
@@ -60,7 +61,7 @@ public static class RequestPipeline
         {
             using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 32 });
             if (FirstInvalidString(doc.RootElement, "") is { } path)
-                return (new Body(default, $"The string at '{path}' is not valid Unicode (a lone surrogate escape)."), null);
+                return (new Body(default, "Not valid Unicode text (a lone surrogate escape).", path), null);
             return (new Body(doc.RootElement.Clone(), null), null);
         }
         catch (JsonException ex)
@@ -123,7 +124,7 @@ public static class RequestPipeline
     {
         command = null;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (body.ParseError is not null) { errors[""] = [body.ParseError]; return errors; }
+        if (body.ParseError is not null) { errors[body.ErrorField] = [body.ParseError]; return errors; }
         if (Fields.Object(body.Root, errors) is not { } fields) return errors;
         var result = parse(fields);
         if (!fields.Ok || result is null) return fields.Errors.Count > 0 ? fields.Errors : new() { [""] = ["The body is not valid."] };

@@ -104,8 +104,12 @@ public static class CaseDecider
         if (@case.Status == CaseStatus.Closed)
             return new Decision.Refuse("The case is in status 'closed' and accepts no further commands.");
         var open = assetStatuses.Where(s => !s.IsTerminal()).Select(s => s.ToWire()).Distinct().Order().ToList();
-        return open.Count > 0
-            ? new Decision.Refuse($"The case cannot be closed while assets are not terminal (statuses: {string.Join(", ", open)}).")
+        if (open.Count > 0)
+            return new Decision.Refuse($"The case cannot be closed while assets are not terminal (statuses: {string.Join(", ", open)}).");
+        // A closed case accepts no further commands, so nothing may still be owed to anyone.
+        var unpaid = @case.Distributions.SelectMany(d => d.Allocations).Count(a => !a.Allocation.Retained && a.Remaining.Amount > 0);
+        return unpaid > 0
+            ? new Decision.Refuse($"The case cannot be closed while {unpaid} allocation(s) of its distributions are not fully settled.")
             : Decision.Of(new CaseClosed(reason, now));
     }
 
