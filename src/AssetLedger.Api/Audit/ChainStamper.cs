@@ -10,13 +10,13 @@ namespace AssetLedger.Api.Audit;
 /// previous hash and version of every touched stream come from one query; if another writer
 /// appends in between, the append's optimistic version check fails and the command is retried.
 /// </summary>
-public sealed class ChainStamper(NpgsqlDataSource dataSource, IDocumentStore store)
+public sealed class ChainStamper(IDocumentStore store)
 {
-    public async Task StampAsync(IDocumentSession session, CommandContext ctx, string recordedAt, CancellationToken ct)
+    public async Task StampAsync(IDocumentSession session, NpgsqlConnection connection, CommandContext ctx, string recordedAt, CancellationToken ct)
     {
         var actions = session.PendingChanges.Streams().ToList();
         if (actions.Count == 0) return;
-        var heads = await HeadsAsync(ctx.Caller.Jurisdiction, actions.Select(a => a.Id).ToArray(), ct);
+        var heads = await HeadsAsync(connection, ctx.Caller.Jurisdiction, actions.Select(a => a.Id).ToArray(), ct);
         var serializer = store.Options.Serializer();
         foreach (var action in actions)
         {
@@ -32,11 +32,11 @@ public sealed class ChainStamper(NpgsqlDataSource dataSource, IDocumentStore sto
         }
     }
 
-    private async Task<Dictionary<Guid, (long, string)>> HeadsAsync(string tenant, Guid[] streamIds, CancellationToken ct)
+    private static async Task<Dictionary<Guid, (long, string)>> HeadsAsync(NpgsqlConnection connection, string tenant, Guid[] streamIds, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand(
+        await using var cmd = new NpgsqlCommand(
             $"select distinct on (stream_id) stream_id, version, coalesce(headers->>'hash', '') from {MartenSetup.Schema}.mt_events " +
-            "where tenant_id = $1 and stream_id = any($2) order by stream_id, version desc");
+            "where tenant_id = $1 and stream_id = any($2) order by stream_id, version desc", connection);
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds });
         var heads = new Dictionary<Guid, (long, string)>();

@@ -56,7 +56,7 @@ public sealed class CommandRecord
 /// same transaction as the events), and optimistic-concurrency losers re-decide against the new
 /// state, so concurrent replays all see the winner's record and concurrent commands serialise.
 /// </summary>
-public sealed class CommandExecutor(IDocumentStore store, IClock clock, Audit.ChainStamper chain, ILogger<CommandExecutor> log)
+public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain, ILogger<CommandExecutor> log)
 {
     // Optimistic concurrency losers re-decide; with jittered backoff, 50 concurrent writers on one
     // stream all get through (each round lets at least one commit).
@@ -73,7 +73,12 @@ public sealed class CommandExecutor(IDocumentStore store, IClock clock, Audit.Ch
         var key = ctx.CommandId.ToString();
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            await using var session = store.LightweightSession(ctx.Caller.Jurisdiction);
+            // One connection for the whole command (reads, chain heads, commit): one pool checkout.
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            var options = Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: true);
+            options.TenantId = ctx.Caller.Jurisdiction;
+            await using var session = store.LightweightSession(options);
             if (await ReplayAsync(session, key, ctx, represent, ct) is { } replay) return replay;
 
             var now = clock.GetCurrentInstant();
@@ -84,7 +89,7 @@ public sealed class CommandExecutor(IDocumentStore store, IClock clock, Audit.Ch
                 return await ReplayAsync(session, key, ctx, represent, ct) ?? outcome;
 
             Envelope.Stamp(session, ctx, now);
-            await chain.StampAsync(session, ctx, Envelope.Format(now), ct);
+            await chain.StampAsync(session, connection, ctx, Envelope.Format(now), ct);
             session.Insert(new CommandRecord { Id = key, Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
             try
             {

@@ -19,6 +19,9 @@ namespace AssetLedger.Api.Infrastructure;
 
 public sealed class AssetProjection : SingleStreamProjection<Asset, Guid>
 {
+    // Only asset events: Marten then never looks for an Asset document of a case or order stream.
+    public AssetProjection() => EventTypes.Include<IAssetEvent>(this);
+
     public override Asset? Evolve(Asset? snapshot, Guid id, IEvent e) =>
         e.Data is AssetRegistered || (snapshot is not null && e.Data is IAssetEvent)
             ? Asset.Evolve(snapshot, e.Data, e.Version, Envelope.RecordedAtOf(e))
@@ -27,6 +30,8 @@ public sealed class AssetProjection : SingleStreamProjection<Asset, Guid>
 
 public sealed class CaseProjection : SingleStreamProjection<Case, Guid>
 {
+    public CaseProjection() => EventTypes.Include<ICaseEvent>(this);
+
     public override Case? Evolve(Case? snapshot, Guid id, IEvent e) =>
         e.Data is CaseOpened || (snapshot is not null && e.Data is ICaseEvent)
             ? Case.Evolve(snapshot, e.Data, e.Version)
@@ -35,10 +40,22 @@ public sealed class CaseProjection : SingleStreamProjection<Case, Guid>
 
 public sealed class CourtOrderLedgerProjection : SingleStreamProjection<CourtOrderLedger, Guid>
 {
+    public CourtOrderLedgerProjection() => EventTypes.Include<IOrderEvent>(this);
+
     public override CourtOrderLedger? Evolve(CourtOrderLedger? snapshot, Guid id, IEvent e) =>
         e.Data is OrderRegistered || (snapshot is not null && e.Data is IOrderEvent)
             ? CourtOrderLedger.Evolve(snapshot, e.Data, e.Version)
             : snapshot;
+}
+
+/// <summary>Every concrete event type of a marker interface, for a projection's allow list.</summary>
+public static class EventTypes
+{
+    public static void Include<TMarker>(JasperFx.Events.Projections.IEventFilterable projection)
+    {
+        foreach (var type in typeof(TMarker).Assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(TMarker).IsAssignableFrom(t)))
+            projection.IncludeType(type);
+    }
 }
 
 public static class MartenSetup
