@@ -54,7 +54,8 @@ var app = builder.Build();
 app.UseMiddleware<CorrelationMiddleware>();
 app.UseSerilogRequestLogging(o =>
 {
-    o.GetLevel = (http, _, ex) => ex is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+    // Refusals and outages (4xx, 503) are expected: Warning. Error is for bugs.
+    o.GetLevel = (http, _, ex) => ex is not null || (http.Response.StatusCode >= 500 && http.Response.StatusCode != 503) ? LogEventLevel.Error
         : http.Response.StatusCode >= 400 ? LogEventLevel.Warning : LogEventLevel.Information;
     o.EnrichDiagnosticContext = (diag, http) =>
     {

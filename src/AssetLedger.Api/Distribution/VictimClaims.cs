@@ -8,7 +8,11 @@ using Wolverine;
 
 namespace AssetLedger.Api.Distribution;
 
-public sealed record RegisterVictimClaim(CommandContext Context, Guid CaseId, Guid ClaimId, string VictimRef, Money Amount, string Basis, int? PriorityRank);
+public sealed record RegisterVictimClaim(CommandContext Context, Guid CaseId, Guid ClaimId, string VictimRef, Money Amount, string Basis, int? PriorityRank)
+{
+    /// <summary>Messages can end up in logs: the victim's pseudonym never does.</summary>
+    public override string ToString() => $"RegisterVictimClaim {{ CaseId = {CaseId}, ClaimId = {ClaimId} }}";
+}
 
 public sealed record VictimClaimResponse(Guid ClaimId, Guid CaseId, string VictimRef, Money Amount, string Basis, int? PriorityRank, int RegistrationOrder, Money Outstanding)
 {

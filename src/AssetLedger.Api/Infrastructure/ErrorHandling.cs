@@ -18,13 +18,13 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         catch (Exception ex) when (IsDatabaseUnavailable(ex) && !http.Response.HasStarted)
         {
             log.LogWarning("Database unavailable: {Reason}", ex.GetBaseException().Message);
-            http.Response.Clear();
+            Reset(http);
             http.Response.Headers.RetryAfter = "5";
             await Problems.WriteAsync(http, 503, "unavailable", "The database is unavailable.", "Retry in a few seconds.");
         }
         catch (BadHttpRequestException ex) when (!http.Response.HasStarted)
         {
-            http.Response.Clear();
+            Reset(http);
             await Problems.WriteAsync(http, ex.StatusCode, "bad-request", "The request could not be read.", ex.Message);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -34,9 +34,16 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
         catch (Exception ex) when (!http.Response.HasStarted)
         {
             log.LogError(ex, "Unhandled exception: a bug");
-            http.Response.Clear();
+            Reset(http);
             await Problems.WriteAsync(http, 500, "internal", "An unexpected error occurred.", "This is a bug; the correlation id identifies it in the logs.");
         }
+    }
+
+    /// <summary>Drops a half-written response but keeps the correlation id, so every answer is attributable.</summary>
+    private static void Reset(HttpContext http)
+    {
+        http.Response.Clear();
+        if (http.Items[CorrelationMiddleware.ItemKey] is string id) http.Response.Headers[CorrelationMiddleware.Header] = id;
     }
 
     public static bool IsDatabaseUnavailable(Exception ex)

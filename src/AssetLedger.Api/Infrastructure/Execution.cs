@@ -20,6 +20,7 @@ public abstract record Outcome
     public sealed record NotFound(string Detail) : Outcome;
     public sealed record Conflict(string Detail) : Outcome;
     public sealed record Invalid(Dictionary<string, string[]> Errors) : Outcome;
+    public sealed record Unavailable(string Detail) : Outcome;
 
     public IResult ToResult(HttpContext http)
     {
@@ -35,6 +36,9 @@ public abstract record Outcome
             case NotFound n: return Problems.NotFound(n.Detail);
             case Conflict c: return Problems.Conflict(c.Detail);
             case Invalid i: return Problems.Validation(i.Errors);
+            case Unavailable u:
+                http.Response.Headers.RetryAfter = "5";
+                return Problems.Unavailable(u.Detail);
             default: throw new InvalidOperationException(GetType().Name);
         }
     }
@@ -65,6 +69,24 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     public IClock Clock => clock;
 
     public async Task<Outcome> RunAsync(
+        CommandContext ctx, string route, Guid streamId,
+        Func<IDocumentSession, Instant, Task<Outcome>> decideAndAppend,
+        Func<IDocumentSession, Task<Outcome>> represent,
+        CancellationToken ct)
+    {
+        try
+        {
+            return await AttemptAsync(ctx, route, streamId, decideAndAppend, represent, ct);
+        }
+        catch (Exception ex) when (ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))
+        {
+            // An outage is expected, not a bug: a warning, and the client retries with the same key.
+            log.LogWarning("Database unavailable during {Route}: {Reason}", route, ex.GetBaseException().Message);
+            return new Outcome.Unavailable("The database did not answer; retry the request with the same id.");
+        }
+    }
+
+    private async Task<Outcome> AttemptAsync(
         CommandContext ctx, string route, Guid streamId,
         Func<IDocumentSession, Instant, Task<Outcome>> decideAndAppend,
         Func<IDocumentSession, Task<Outcome>> represent,
