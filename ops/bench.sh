@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The performance benchmark of quality.md (P1–P5, P7; see docs/benchmarks.md).
+#
+# usage: ops/bench.sh [--quick] [--json PATH] [--keep-db] [benchmark options, e.g. --assets 20000]
+#
+#   --quick       smaller data and shorter windows (finishes in a few minutes); the default is the
+#                 full run with the sizes of quality.md (100,000 assets, 1,000,000 events: long)
+#   --json PATH   also write the results as JSON: { "P1": { "value", "baseline", "ratio", "unit",
+#                 "p50_ms", "p99_ms", … }, … }
+#   --keep-db     leave the benchmark's PostgreSQL running at the end (to inspect it)
+#
+# It starts its own throwaway PostgreSQL cluster (fresh on every run, durable: synchronous_commit
+# and fsync stay on) under .data/bench/pg on port 55450, builds the service and the benchmark in
+# Release, and runs the benchmark, which starts the service as a separate process on port 55451
+# (service log: .data/bench/service.log), seeds it through the HTTP API and measures it against raw
+# Npgsql. Ports: ASSETLEDGER_BENCH_PG_PORT, ASSETLEDGER_BENCH_HTTP_PORT.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+quick=()
+json=()
+keep_db=0
+extra=()
+while (($#)); do
+  case "$1" in
+    --quick) quick=(--quick) ;;
+    --json)
+      [[ $# -ge 2 ]] || { echo "bench.sh: --json needs a path" >&2; exit 2; }
+      json=(--json "$(realpath -m -- "$2")"); shift ;;
+    --keep-db) keep_db=1 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) extra+=("$1") ;;
+  esac
+  shift
+done
+
+pg_port=${ASSETLEDGER_BENCH_PG_PORT:-55450}
+http_port=${ASSETLEDGER_BENCH_HTTP_PORT:-55451}
+work=$root/.data/bench
+pgdata=$work/pg
+pidfile=$work/service.pid
+mkdir -p "$work"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+
+cleanup() {
+  local rc=$?
+  if [[ -n "$bench_pid" ]] && kill -0 "$bench_pid" 2>/dev/null; then
+    echo "bench.sh: stopping the benchmark (pid $bench_pid)" >&2
+    kill "$bench_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$bench_pid" 2>/dev/null || break; sleep 0.2; done
+  fi
+  # The benchmark stops the service itself; this catches a benchmark that died.
+  if [[ -s "$pidfile" ]]; then
+    local pid
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "bench.sh: stopping the service (pid $pid)" >&2
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+  fi
+  if ((keep_db)); then
+    echo "bench.sh: PostgreSQL left running: $cs (stop: ops/postgres.sh stop $pgdata)" >&2
+  else
+    ops/postgres.sh stop "$pgdata" >/dev/null 2>&1 || true
+  fi
+  exit "$rc"
+}
+
+# A fresh cluster every run, so that runs are comparable.
+ops/postgres.sh ensure-installed >/dev/null
+ops/postgres.sh stop "$pgdata" >/dev/null 2>&1 || true
+rm -rf -- "$pgdata"
+cs=""
+bench_pid=""
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+cs=$(ops/postgres.sh start "$pgdata" "$pg_port" 2>"$work/postgres-start.log") || {
+  cat "$work/postgres-start.log" >&2
+  exit 1
+}
+: >"$work/service.log"
+
+echo "bench.sh: building the service and the benchmark (Release)" >&2
+dotnet build src/AssetLedger.Api -c Release -nologo -v quiet >&2
+dotnet build src/AssetLedger.Benchmarks -c Release -nologo -v quiet >&2
+
+# In the background so that a signal to this script runs the cleanup at once.
+rc=0
+dotnet src/AssetLedger.Benchmarks/bin/Release/net10.0/AssetLedger.Benchmarks.dll \
+  --connection "$cs" \
+  --service-dll src/AssetLedger.Api/bin/Release/net10.0/AssetLedger.Api.dll \
+  --port "$http_port" --work-dir "$work" --pid-file "$pidfile" \
+  "${quick[@]}" "${json[@]}" "${extra[@]}" &
+bench_pid=$!
+wait "$bench_pid" || rc=$?
+bench_pid=""
+echo "bench.sh: finished in ${SECONDS} s (exit $rc)" >&2
+exit "$rc"
