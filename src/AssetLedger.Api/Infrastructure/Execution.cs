@@ -66,8 +66,6 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     // stream all get through (each round lets at least one commit).
     private const int MaxAttempts = 64;
 
-    public IClock Clock => clock;
-
     public async Task<Outcome> RunAsync(
         CommandContext ctx, string route, Guid streamId,
         Func<IDocumentSession, Instant, Task<Outcome>> decideAndAppend,
