@@ -23,6 +23,9 @@ builder.Host.UseSerilog((ctx, services, log) => log
     .MinimumLevel.Override("Wolverine", LogEventLevel.Warning)
     .MinimumLevel.Override("Marten", LogEventLevel.Warning)
     .Enrich.FromLogContext()
+    // Wolverine logs a failed invocation with the whole message; the error middleware logs the
+    // exception itself (without the message), so this line would only repeat it with data in it.
+    .Filter.ByExcluding(e => e.MessageTemplate.Text == "Invocation of {Message} failed!")
     .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"));
 
 var connectionString = builder.Configuration.GetConnectionString("AssetLedger")
@@ -54,6 +57,7 @@ var app = builder.Build();
 app.UseMiddleware<CorrelationMiddleware>();
 app.UseSerilogRequestLogging(o =>
 {
+    o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
     // Refusals and outages (4xx, 503) are expected: Warning. Error is for bugs.
     o.GetLevel = (http, _, ex) => ex is not null || (http.Response.StatusCode >= 500 && http.Response.StatusCode != 503) ? LogEventLevel.Error
         : http.Response.StatusCode >= 400 ? LogEventLevel.Warning : LogEventLevel.Information;
