@@ -22,25 +22,31 @@ public abstract record Outcome
     public sealed record Invalid(Dictionary<string, string[]> Errors) : Outcome;
     public sealed record Unavailable(string Detail) : Outcome;
 
-    public IResult ToResult(HttpContext http)
+    /// <summary>The HTTP answer. Headers are set only when the result executes, so a result that a
+    /// deadline abandoned never touches the response.</summary>
+    public IResult ToResult(HttpContext http) => this switch
     {
-        switch (this)
+        Done { Created: true } d => new WithHeaders(Results.Json(d.Body, ApiJson.Options, statusCode: 201), h =>
         {
-            case Done { Created: true } d:
-                http.Response.Headers.ETag = $"\"{d.Version}\"";
-                if (d.Location is not null) http.Response.Headers.Location = d.Location;
-                return Results.Json(d.Body, ApiJson.Options, statusCode: 201);
-            case Done d:
-                http.Response.Headers.ETag = $"\"{d.Version}\"";
-                return Results.Json(d.Body, ApiJson.Options);
-            case NotFound n: return Problems.NotFound(n.Detail);
-            case Conflict c: return Problems.Conflict(c.Detail);
-            case Invalid i: return Problems.Validation(i.Errors);
-            case Unavailable u:
-                http.Response.Headers.RetryAfter = "5";
-                return Problems.Unavailable(u.Detail);
-            default: throw new InvalidOperationException(GetType().Name);
-        }
+            h.ETag = $"\"{d.Version}\"";
+            if (d.Location is not null) h.Location = d.Location;
+        }),
+        Done d => new WithHeaders(Results.Json(d.Body, ApiJson.Options), h => h.ETag = $"\"{d.Version}\""),
+        NotFound n => Problems.NotFound(n.Detail),
+        Conflict c => Problems.Conflict(c.Detail),
+        Invalid i => Problems.Validation(i.Errors),
+        Unavailable u => Problems.Unavailable(u.Detail),
+        _ => throw new InvalidOperationException(GetType().Name),
+    };
+}
+
+/// <summary>An IResult that sets response headers as it executes.</summary>
+public sealed class WithHeaders(IResult inner, Action<IHeaderDictionary> set) : IResult
+{
+    public Task ExecuteAsync(HttpContext http)
+    {
+        set(http.Response.Headers);
+        return inner.ExecuteAsync(http);
     }
 }
 

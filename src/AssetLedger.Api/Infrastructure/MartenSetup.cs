@@ -60,12 +60,20 @@ public static class EventTypes
 
 public static class MartenSetup
 {
-    /// <summary>Connection defaults that make an outage fail fast (R4) unless the connection string says otherwise.</summary>
+    /// <summary>
+    /// Connection defaults that make an outage fail fast (R4) unless the connection string sets them:
+    /// connect within 3 s, give up on a command after 3 s, and do not wait for the server to
+    /// acknowledge the cancellation (a frozen server never would). Operations that need longer
+    /// commands (a large projection rebuild) set their own timeouts in their connection string.
+    /// </summary>
     public static string WithDefaults(string connectionString)
     {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        bool Has(params string[] keys) => keys.Any(given.ContainsKey);
         var b = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) b.Timeout = 3;
-        if (!connectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase)) b.CommandTimeout = 15;
+        if (!Has("Timeout")) b.Timeout = 3;
+        if (!Has("Command Timeout", "CommandTimeout")) b.CommandTimeout = 3;
+        if (!Has("Cancellation Timeout", "CancellationTimeout")) b.CancellationTimeout = -1;
         return b.ConnectionString;
     }
 
@@ -81,6 +89,10 @@ public static class MartenSetup
     public static void Configure(StoreOptions opts, NpgsqlDataSource dataSource, bool autoCreate)
     {
         opts.Connection(dataSource);
+        // No automatic retries inside Marten: a command runs on one explicit transaction, and a
+        // retried read on a broken connection would hit a completed transaction. The executor
+        // decides what to retry (races) and what is an outage (503).
+        opts.ConfigurePolly(_ => { });
         opts.DatabaseSchemaName = Schema;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
             configure: o =>

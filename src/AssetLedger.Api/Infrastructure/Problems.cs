@@ -17,7 +17,8 @@ public static class Problems
     public static IResult Conflict(string detail) => Make(409, "conflict", "The request conflicts with the current state.", detail);
     public static IResult TooLarge(string detail) => Make(413, "too-large", "The request body is too large.", detail);
     public static IResult UnsupportedMediaType(string detail) => Make(415, "unsupported-media-type", "The request body must be JSON.", detail);
-    public static IResult Unavailable(string detail) => Make(503, "unavailable", "The database is unavailable.", detail);
+    public static IResult Unavailable(string detail) =>
+        new WithHeaders(Make(503, "unavailable", "The database is unavailable.", detail), h => h.RetryAfter = "5");
 
     public static ProblemDetails Details(int status, string kind, string title, string detail, IDictionary<string, string[]>? errors = null)
     {

@@ -25,7 +25,7 @@ public static class RequestPipeline
         if (caller.RoleFor(roles) is not { } role)
             return Problems.Forbidden($"This command needs one of the roles: {string.Join(", ", roles)}.");
 
-        return await run(caller, role, body!);
+        return await WithinDeadline(http, () => run(caller, role, body!));
     }
 
     public static async Task<IResult> Query(HttpContext http, Func<Caller, Task<IResult>> run)
@@ -35,7 +35,32 @@ public static class RequestPipeline
             return Problems.Unauthorized("The token lacks the sub or jurisdiction claim.");
         if (caller.RoleFor(roles) is null)
             return Problems.Forbidden($"This needs one of the roles: {string.Join(", ", roles)}.");
-        return await run(caller);
+        return await WithinDeadline(http, () => run(caller));
+    }
+
+    /// <summary>
+    /// "Never a hang": a request that has no answer after this long gets a 503 with Retry-After.
+    /// A frozen database does not fail a command until well after Npgsql's timeouts, so the
+    /// service keeps its own deadline. The abandoned work finishes (or fails) on its own and is
+    /// only logged: its result never touches the response. A command cut off this way may still
+    /// commit; a replay with the same id answers what happened.
+    /// </summary>
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(4);
+
+    private static async Task<IResult> WithinDeadline(HttpContext http, Func<Task<IResult>> work)
+    {
+        var task = work();
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var finished = await Task.WhenAny(task, Task.Delay(Deadline, timer.Token));
+        if (finished == task) return await task;
+        timer.Token.ThrowIfCancellationRequested();
+
+        var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestPipeline));
+        log.LogWarning("No answer within {Deadline} s; answering 503", Deadline.TotalSeconds);
+        _ = task.ContinueWith(
+            t => log.LogInformation("Work abandoned after the deadline ended: {Outcome}", t.IsFaulted ? t.Exception!.GetBaseException().GetType().Name : "completed"),
+            TaskScheduler.Default);
+        return Problems.Unavailable("The database did not answer in time; retry the request (with the same id for a command).");
     }
 
     private static async Task<(Body?, IResult?)> ReadAsync(HttpContext http)

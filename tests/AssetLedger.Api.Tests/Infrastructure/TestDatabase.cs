@@ -71,6 +71,64 @@ public sealed class TestDatabase : IAsyncDisposable
     public static Task<TestDatabase> StartAsync() => StartCoreAsync(isShared: false);
 
     /// <summary>
+    /// Starts a new, private throwaway local cluster (initdb/pg_ctl), whatever <c>ASSETLEDGER_TEST_CONNECTION</c>
+    /// or Docker would have given: fault tests stop and start the server (<see cref="StopAsync"/>,
+    /// <see cref="StartAgainAsync"/>), which needs a server this process owns. Dispose what this returns.
+    /// </summary>
+    public static async Task<TestDatabase> StartLocalClusterAsync()
+    {
+        var cluster = await Task.Run(LocalCluster.Create).ConfigureAwait(false);
+        return new TestDatabase(WithTestDefaults(cluster.ConnectionString), null, cluster, isShared: false);
+    }
+
+    /// <summary>True for a private local cluster: the only kind <see cref="StopAsync"/> and <see cref="StartAgainAsync"/> support.</summary>
+    public bool CanStopAndStart => _cluster is not null && !_isShared;
+
+    /// <summary>
+    /// Stops a private local cluster (<c>pg_ctl stop -m <paramref name="mode"/></c>: "immediate" is a crash of
+    /// the server, "fast" a clean shutdown that ends every session); data directory and port are kept.
+    /// </summary>
+    public Task StopAsync(string mode = "immediate")
+    {
+        EnsureStoppable();
+        return Task.Run(() => _cluster!.Stop(mode));
+    }
+
+    /// <summary>Starts a cluster stopped by <see cref="StopAsync"/> again, on the same port and data directory.</summary>
+    public Task StartAgainAsync()
+    {
+        EnsureStoppable();
+        return Task.Run(_cluster!.StartAgain);
+    }
+
+    /// <summary>
+    /// Freezes a private local cluster without stopping it (SIGSTOP to the postmaster and every
+    /// backend): connections stay open and the port keeps accepting TCP connections, but nothing
+    /// answers, as with a hung server or a network partition. <see cref="ResumeAsync"/> thaws it.
+    /// </summary>
+    public Task SuspendAsync()
+    {
+        EnsureStoppable();
+        return Task.Run(() => _cluster!.Signal("STOP"));
+    }
+
+    /// <summary>Thaws a cluster frozen by <see cref="SuspendAsync"/> (SIGCONT).</summary>
+    public Task ResumeAsync()
+    {
+        EnsureStoppable();
+        return Task.Run(() => _cluster!.Signal("CONT"));
+    }
+
+    private void EnsureStoppable()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!CanStopAndStart)
+            throw new InvalidOperationException(
+                $"Only a private local cluster (StartLocalClusterAsync) can be stopped and started again; this server is: {Source}" +
+                (_isShared ? " (shared)." : "."));
+    }
+
+    /// <summary>
     /// Creates a fresh, empty database (dropping an existing one with that name first) and returns a
     /// connection string for it. Names must be unique per test class, at most 63 bytes.
     /// </summary>
@@ -373,6 +431,54 @@ public sealed class TestDatabase : IAsyncDisposable
                     $"pg_ctl start failed (exit code {result.ExitCode}) for {_dataDir} on port {Port}.\n" +
                     $"{result.Describe()}\n--- {LogFile} (tail) ---\n{log}");
             }
+        }
+
+        /// <summary>Sends a signal (STOP, CONT) to the postmaster and all its child processes.</summary>
+        public void Signal(string signal)
+        {
+            var pidFile = Path.Combine(_dataDir, "postmaster.pid");
+            var postmaster = int.Parse(File.ReadLines(pidFile).First().Trim(), CultureInfo.InvariantCulture);
+            var pids = new List<int> { postmaster };
+            foreach (var dir in Directory.GetDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var pid)) continue;
+                try
+                {
+                    // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may contain spaces, so parse after the last ')'.
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (int.Parse(fields[1], CultureInfo.InvariantCulture) == postmaster) pids.Add(pid);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+                {
+                    // gone in the meantime
+                }
+            }
+            Run("kill", ["-" + signal, postmaster.ToString(CultureInfo.InvariantCulture)]);
+            if (pids.Count > 1) // a backend may have exited since it was listed: not an error
+                RunProcess("kill", ["-" + signal, .. pids.Skip(1).Select(p => p.ToString(CultureInfo.InvariantCulture))]);
+        }
+
+        /// <summary>pg_ctl stop with the given mode ("smart", "fast" or "immediate"), waiting until the server is down.</summary>
+        public void Stop(string mode)
+        {
+            if (mode is not ("smart" or "fast" or "immediate"))
+                throw new ArgumentOutOfRangeException(nameof(mode), mode, "pg_ctl stop modes are smart, fast and immediate.");
+            var result = RunPgProcess("pg_ctl", ["-D", _dataDir, "-m", mode, "-w", "-t", "60", "stop"]);
+            if (result.ExitCode != 0)
+                throw new InvalidOperationException(
+                    $"pg_ctl stop -m {mode} failed (exit code {result.ExitCode}).\n{result.Describe()}\n--- {LogFile} (tail) ---\n{ReadLogTail()}");
+        }
+
+        /// <summary>pg_ctl start on the port the cluster had, waiting until it accepts connections (after crash recovery).</summary>
+        public void StartAgain()
+        {
+            var result = RunPgProcess("pg_ctl",
+                ["-D", _dataDir, "-l", LogFile, "-w", "-t", "60", "-o", $"-p {Port}", "start"]);
+            if (result.ExitCode != 0)
+                throw new InvalidOperationException(
+                    $"pg_ctl start failed (exit code {result.ExitCode}) for {_dataDir} on port {Port}.\n" +
+                    $"{result.Describe()}\n--- {LogFile} (tail) ---\n{ReadLogTail()}");
         }
 
         public void Destroy()
