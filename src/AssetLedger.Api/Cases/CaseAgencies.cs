@@ -50,8 +50,7 @@ public static class AddParticipatingAgencyHandler
         executor.RunAsync(m.Context, $"POST /api/cases/{m.CaseId}/agencies", m.CaseId,
             async (session, now) =>
             {
-                var stream = await session.Events.FetchForWriting<Case>(m.CaseId, ct);
-                if (stream.Aggregate is not { } c || !m.Context.Caller.CanSee(c.Agencies))
+                if (await CaseQueries.FetchVisibleForWritingAsync(session, m.Context.Caller, m.CaseId, ct) is not { Aggregate: { } c } stream)
                     return new Outcome.NotFound($"No case {m.CaseId}.");
                 if (c.LeadAgency != m.Context.Caller.Agency)
                     return new Outcome.Conflict("Only the lead agency of the case may add participating agencies.");

@@ -55,8 +55,7 @@ public static class AddAssetHandler
         return executor.RunAsync(m.Context, $"POST /api/cases/{m.CaseId}/assets", m.Asset.AssetId,
             async (session, now) =>
             {
-                var caseStream = await session.Events.FetchForWriting<Case>(m.CaseId, ct);
-                if (caseStream.Aggregate is not { } c || !m.Context.Caller.CanSee(c.Agencies))
+                if (await CaseQueries.FetchVisibleForWritingAsync(session, m.Context.Caller, m.CaseId, ct) is not { Aggregate: { } c } caseStream)
                     return new Outcome.NotFound($"No case {m.CaseId}.");
                 if (CaseDecider.AddAsset(c, m.Asset.AssetId, m.Asset.Kind) is not Decision.Accept accept)
                     return new Outcome.Conflict("The case is in status 'closed' and accepts no further commands.");
@@ -80,8 +79,7 @@ public static class CloseCaseHandler
         executor.RunAsync(m.Context, $"POST /api/cases/{m.CaseId}/close", m.CaseId,
             async (session, now) =>
             {
-                var stream = await session.Events.FetchForWriting<Case>(m.CaseId, ct);
-                if (stream.Aggregate is not { } c || !m.Context.Caller.CanSee(c.Agencies))
+                if (await CaseQueries.FetchVisibleForWritingAsync(session, m.Context.Caller, m.CaseId, ct) is not { Aggregate: { } c } stream)
                     return new Outcome.NotFound($"No case {m.CaseId}.");
                 if (m.Context.ExpectedVersion is { } expected && expected != c.Version)
                     return new Outcome.Conflict($"The case is at version {c.Version}, not the expected {expected}.");

@@ -4,6 +4,7 @@ using AssetLedger.Assets;
 using AssetLedger.Cases;
 using JasperFx.Events;
 using Marten;
+using Marten.Events;
 using Marten.Linq;
 using NodaTime;
 
@@ -23,6 +24,13 @@ public static class CaseQueries
         if (c is null || !caller.CanSee(c.Agencies)) return (null, []);
         var assets = await session.Query<Asset>().Where(a => a.CaseId == caseId).ToListAsync(ct);
         return (c, assets);
+    }
+
+    /// <summary>The case stream for writing, or null when there is no such case or the caller may not see it.</summary>
+    public static async Task<IEventStream<Case>?> FetchVisibleForWritingAsync(IDocumentSession session, Caller caller, Guid caseId, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<Case>(caseId, ct);
+        return stream.Aggregate is { } c && caller.CanSee(c.Agencies) ? stream : null;
     }
 
     public static async Task<bool> VisibleAsync(IDocumentStore store, Caller caller, Guid caseId, CancellationToken ct)

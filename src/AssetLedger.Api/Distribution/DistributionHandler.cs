@@ -1,3 +1,4 @@
+using AssetLedger.Api.Cases;
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
 using AssetLedger.Cases;
@@ -12,8 +13,7 @@ public static class DistributionHandler
         executor.RunAsync(m.Context, $"POST /api/cases/{m.CaseId}/distributions", m.CaseId,
             async (session, now) =>
             {
-                var stream = await session.Events.FetchForWriting<Case>(m.CaseId, ct);
-                if (stream.Aggregate is not { } c || !m.Context.Caller.CanSee(c.Agencies))
+                if (await CaseQueries.FetchVisibleForWritingAsync(session, m.Context.Caller, m.CaseId, ct) is not { Aggregate: { } c } stream)
                     return new Outcome.NotFound($"No case {m.CaseId}.");
                 if (CaseDecider.RequireOpen(c) is Decision.Refuse closed) return new Outcome.Conflict(closed.Reason);
 
@@ -64,8 +64,7 @@ public static class DistributionHandler
         executor.RunAsync(m.Context, $"POST /api/cases/{m.CaseId}/distributions/{m.DistributionId}/settlements", m.CaseId,
             async (session, now) =>
             {
-                var stream = await session.Events.FetchForWriting<Case>(m.CaseId, ct);
-                if (stream.Aggregate is not { } c || !m.Context.Caller.CanSee(c.Agencies)
+                if (await CaseQueries.FetchVisibleForWritingAsync(session, m.Context.Caller, m.CaseId, ct) is not { Aggregate: { } c } stream
                     || c.Distributions.FirstOrDefault(d => d.DistributionId == m.DistributionId) is not { } distribution)
                     return new Outcome.NotFound($"No distribution {m.DistributionId} in case {m.CaseId}.");
                 if (CaseDecider.RequireOpen(c) is Decision.Refuse closed) return new Outcome.Conflict(closed.Reason);

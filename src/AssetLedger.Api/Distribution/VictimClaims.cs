@@ -73,8 +73,7 @@ public static class RegisterVictimClaimHandler
         executor.RunAsync(m.Context, $"POST /api/cases/{m.CaseId}/victim-claims", m.CaseId,
             async (session, now) =>
             {
-                var stream = await session.Events.FetchForWriting<Case>(m.CaseId, ct);
-                if (stream.Aggregate is not { } c || !m.Context.Caller.CanSee(c.Agencies))
+                if (await CaseQueries.FetchVisibleForWritingAsync(session, m.Context.Caller, m.CaseId, ct) is not { Aggregate: { } c } stream)
                     return new Outcome.NotFound($"No case {m.CaseId}.");
                 if (CaseDecider.RequireOpen(c) is AssetLedger.Assets.Decision.Refuse refuse)
                     return new Outcome.Conflict(refuse.Reason);
