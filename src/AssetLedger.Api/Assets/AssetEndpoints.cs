@@ -54,11 +54,7 @@ public static class AssetEndpoints
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
             var errors = RequestPipeline.Parse(body, ParseNewAsset, out var asset);
             if (errors is not null)
-            {
-                await using var session = store.QuerySession(caller.Jurisdiction);
-                var (c, _) = await CaseQueries.LoadAsync(session, caller, id, ct);
-                return c is null ? Problems.NotFound($"No case {id}.") : Problems.Validation(errors);
-            }
+                return await CaseQueries.VisibleAsync(store, caller, id, ct) ? Problems.Validation(errors) : Problems.NotFound($"No case {id}.");
             var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/assets", asset!);
             var context = new CommandContext(caller, role, asset!.AssetId, fingerprint, RequestPipeline.CorrelationId(http), null);
             var outcome = await bus.InvokeAsync<Outcome>(new AddAsset(context, id, asset), ct);

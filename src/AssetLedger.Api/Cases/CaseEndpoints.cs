@@ -61,11 +61,7 @@ public static class CaseEndpoints
                 return f.Ok ? reason : null;
             }, out var reason);
             if (errors is not null)
-            {
-                await using var session = store.QuerySession(caller.Jurisdiction);
-                var (c, _) = await CaseQueries.LoadAsync(session, caller, id, ct);
-                return c is null ? Problems.NotFound($"No case {id}.") : Problems.Validation(errors);
-            }
+                return await CaseQueries.VisibleAsync(store, caller, id, ct) ? Problems.Validation(errors) : Problems.NotFound($"No case {id}.");
             var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/close", new { reason, expectedVersion });
             var context = new CommandContext(caller, role, commandId!.Value, fingerprint, RequestPipeline.CorrelationId(http), expectedVersion);
             return (await bus.InvokeAsync<Outcome>(new CloseCase(context, id, reason!), ct)).ToResult(http);
