@@ -65,7 +65,21 @@ public abstract class ApiTest(ApiFixture fixture) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await Fixture.Host.ResetAllMartenDataAsync();
+        // A request the previous test abandoned at the service's deadline may still be finishing;
+        // its transaction and the TRUNCATEs of the reset can deadlock. PostgreSQL aborts one side
+        // and the reset simply runs again once that work has ended.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Fixture.Host.ResetAllMartenDataAsync();
+                break;
+            }
+            catch (Npgsql.PostgresException ex) when (ex.SqlState is "40P01" or "55P03" && attempt < 10)
+            {
+                await Task.Delay(200 * attempt);
+            }
+        }
         Fixture.Clock.Reset(Instant.FromUtc(2026, 3, 1, 9, 0));
     }
 
