@@ -5,6 +5,7 @@ using AssetLedger.Api.Deadlines;
 using AssetLedger.Api.Distribution;
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Api.Ops;
+using AssetLedger.Api.Web;
 using JasperFx;
 using JasperFx.CodeGeneration;
 using Marten;
@@ -48,6 +49,7 @@ builder.Host.UseWolverine(opts =>
     opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic; // generated in memory at start: no generated folder on disk that could go stale
 });
 builder.Services.AddAssetLedgerAuth(builder.Configuration);
+builder.Services.AddWebInterface(builder.Configuration, builder.Environment);
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 8 * RequestPipeline.MaxBodyBytes);
@@ -82,6 +84,7 @@ api.MapDistributionEndpoints();
 api.MapReconciliation();
 api.MapDeadlines();
 api.MapAudit();
+app.MapWebInterface(); // Razor Pages (cookie sign-in) outside /api: not in the role matrix
 
 RoleMatrix.AssertComplete(((IEndpointRouteBuilder)app).DataSources);
 

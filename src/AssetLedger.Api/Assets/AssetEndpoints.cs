@@ -25,22 +25,31 @@ public static class AssetEndpoints
         RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(assetIdText, out var assetId)) return Problems.NotFound($"No asset {assetIdText}.");
-            Guid? commandId = null;
-            long? expectedVersion = null;
-            var errors = RequestPipeline.Parse(body, f =>
-            {
-                commandId = f.Id("commandId");
-                expectedVersion = f.Long("expectedVersion");
-                return route.Parse(f);
-            }, out var command);
+            var errors = Prepare(body, route, assetId, caller, role, RequestPipeline.CorrelationId(http), out var message);
             if (errors is not null)
                 return await VisibleAsync(store, caller, assetId, ct) ? Problems.Validation(errors) : Problems.NotFound($"No asset {assetId}.");
-
-            var fingerprint = CommandExecutor.Fingerprint($"POST /api/assets/{assetId}/{route.Name}", new { command = (object?)command, expectedVersion });
-            var context = new CommandContext(caller, role, commandId!.Value, fingerprint, RequestPipeline.CorrelationId(http), expectedVersion);
-            var outcome = await bus.InvokeAsync<Outcome>(new ExecuteAssetCommand(context, assetId, command!), ct);
+            var outcome = await bus.InvokeAsync<Outcome>(message!, ct);
             return outcome.ToResult(http);
         });
+
+    /// <summary>Parses an asset command's body into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
+    public static Dictionary<string, string[]>? Prepare(Body body, AssetCommandRoute route, Guid assetId, Caller caller, string role, string correlationId, out ExecuteAssetCommand? message)
+    {
+        message = null;
+        Guid? commandId = null;
+        long? expectedVersion = null;
+        var errors = RequestPipeline.Parse(body, f =>
+        {
+            commandId = f.Id("commandId");
+            expectedVersion = f.Long("expectedVersion");
+            return route.Parse(f);
+        }, out var command);
+        if (errors is not null) return errors;
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/assets/{assetId}/{route.Name}", new { command = (object?)command, expectedVersion });
+        var context = new CommandContext(caller, role, commandId!.Value, fingerprint, correlationId, expectedVersion);
+        message = new ExecuteAssetCommand(context, assetId, command!);
+        return null;
+    }
 
     private static async Task<bool> VisibleAsync(IDocumentStore store, Caller caller, Guid assetId, CancellationToken ct)
     {
@@ -52,14 +61,23 @@ public static class AssetEndpoints
         RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-            var errors = RequestPipeline.Parse(body, ParseNewAsset, out var asset);
+            var errors = PrepareAdd(body, id, caller, role, RequestPipeline.CorrelationId(http), out var message);
             if (errors is not null)
                 return await CaseQueries.VisibleAsync(store, caller, id, ct) ? Problems.Validation(errors) : Problems.NotFound($"No case {id}.");
-            var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/assets", asset!);
-            var context = new CommandContext(caller, role, asset!.AssetId, fingerprint, RequestPipeline.CorrelationId(http), null);
-            var outcome = await bus.InvokeAsync<Outcome>(new AddAsset(context, id, asset), ct);
+            var outcome = await bus.InvokeAsync<Outcome>(message!, ct);
             return outcome.ToResult(http);
         });
+
+    /// <summary>Parses a new asset into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
+    public static Dictionary<string, string[]>? PrepareAdd(Body body, Guid caseId, Caller caller, string role, string correlationId, out AddAsset? message)
+    {
+        message = null;
+        var errors = RequestPipeline.Parse(body, ParseNewAsset, out var asset);
+        if (errors is not null) return errors;
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/assets", asset!);
+        message = new AddAsset(new CommandContext(caller, role, asset!.AssetId, fingerprint, correlationId, null), caseId, asset);
+        return null;
+    }
 
     private static NewAsset? ParseNewAsset(Fields f)
     {

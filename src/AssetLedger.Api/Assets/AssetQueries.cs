@@ -7,10 +7,14 @@ namespace AssetLedger.Api.Assets;
 
 public static class AssetQueries
 {
+    /// <summary>The asset's current state, or null when there is none or the caller may not see it.</summary>
+    public static async Task<Asset?> VisibleAsync(IQuerySession session, Caller caller, Guid assetId, CancellationToken ct) =>
+        await session.LoadAsync<Asset>(assetId, ct) is { } asset && caller.CanSee(asset.CaseAgencies) ? asset : null;
+
     public static async Task<Outcome> CurrentAsync(IQuerySession session, Caller caller, Guid assetId, LocalDate today, CancellationToken ct)
     {
-        var asset = await session.LoadAsync<Asset>(assetId, ct);
-        return asset is not null && caller.CanSee(asset.CaseAgencies)
+        var asset = await VisibleAsync(session, caller, assetId, ct);
+        return asset is not null
             ? new Outcome.Done(AssetResponse.From(asset, today), asset.Version)
             : new Outcome.NotFound($"No asset {assetId}.");
     }

@@ -19,53 +19,76 @@ public static class CaseEndpoints
     private static Task<IResult> OpenAsync(HttpContext http, IMessageBus bus, CancellationToken ct) =>
         RequestPipeline.Command(http, async (caller, role, body) =>
         {
-            var errors = RequestPipeline.Parse(body, f =>
-            {
-                var caseId = f.Id("caseId");
-                var reference = f.Text("reference", true, 64);
-                var title = f.Text("title", true, 200);
-                var offences = f.Array<Offence?>("offences", true, 20, (e, name, parent) =>
-                {
-                    if (e.ValueKind == System.Text.Json.JsonValueKind.String && TextRules.TryEnum<Offence>(e.GetString()!, out var o)) return o;
-                    parent.Fail(name, $"Must be one of: {string.Join(", ", TextRules.EnumNames<Offence>())}.");
-                    return null;
-                });
-                var agencies = f.Array<string>("participatingAgencies", false, 50, (e, name, parent) =>
-                {
-                    if (e.ValueKind == System.Text.Json.JsonValueKind.String && e.GetString() is { Length: > 0 and <= 64 } s
-                        && !TextRules.HasForbiddenControl(s) && !s.Contains('|')) return s;
-                    parent.Fail(name, "Must be an agency code of 1–64 characters (no '|').");
-                    return null;
-                });
-                return f.Ok ? new OpenCase(null!, caseId!.Value, reference!, title!, offences.Select(o => o!.Value).Distinct().ToList(), agencies.Distinct().ToList()!) : null;
-            }, out var command);
+            var errors = PrepareOpen(body, caller, role, RequestPipeline.CorrelationId(http), out var message);
             if (errors is not null) return Problems.Validation(errors);
-            if (string.IsNullOrWhiteSpace(caller.Agency) || caller.Agency.Contains('|'))
-                return Problems.Forbidden("Opening a case needs an agency claim in the token (the lead agency).");
-            var fingerprint = CommandExecutor.Fingerprint("POST /api/cases", command! with { Context = null! });
-            var context = new CommandContext(caller, role, command!.CaseId, fingerprint, RequestPipeline.CorrelationId(http), null);
-            return (await bus.InvokeAsync<Outcome>(command with { Context = context }, ct)).ToResult(http);
+            if (RefuseOpen(caller) is { } refusal) return Problems.Forbidden(refusal);
+            return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
         });
+
+    /// <summary>Opening needs an agency claim: it becomes the lead agency (403 otherwise).</summary>
+    public static string? RefuseOpen(Caller caller) =>
+        string.IsNullOrWhiteSpace(caller.Agency) || caller.Agency.Contains('|')
+            ? "Opening a case needs an agency claim in the token (the lead agency)."
+            : null;
+
+    /// <summary>Parses a new case into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
+    public static Dictionary<string, string[]>? PrepareOpen(Body body, Caller caller, string role, string correlationId, out OpenCase? message)
+    {
+        message = null;
+        var errors = RequestPipeline.Parse(body, f =>
+        {
+            var caseId = f.Id("caseId");
+            var reference = f.Text("reference", true, 64);
+            var title = f.Text("title", true, 200);
+            var offences = f.Array<Offence?>("offences", true, 20, (e, name, parent) =>
+            {
+                if (e.ValueKind == System.Text.Json.JsonValueKind.String && TextRules.TryEnum<Offence>(e.GetString()!, out var o)) return o;
+                parent.Fail(name, $"Must be one of: {string.Join(", ", TextRules.EnumNames<Offence>())}.");
+                return null;
+            });
+            var agencies = f.Array<string>("participatingAgencies", false, 50, (e, name, parent) =>
+            {
+                if (e.ValueKind == System.Text.Json.JsonValueKind.String && e.GetString() is { Length: > 0 and <= 64 } s
+                    && !TextRules.HasForbiddenControl(s) && !s.Contains('|')) return s;
+                parent.Fail(name, "Must be an agency code of 1–64 characters (no '|').");
+                return null;
+            });
+            return f.Ok ? new OpenCase(null!, caseId!.Value, reference!, title!, offences.Select(o => o!.Value).Distinct().ToList(), agencies.Distinct().ToList()!) : null;
+        }, out var command);
+        if (errors is not null) return errors;
+        var fingerprint = CommandExecutor.Fingerprint("POST /api/cases", command! with { Context = null! });
+        message = command! with { Context = new CommandContext(caller, role, command.CaseId, fingerprint, correlationId, null) };
+        return null;
+    }
 
     private static Task<IResult> CloseAsync(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
         RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-            Guid? commandId = null;
-            long? expectedVersion = null;
-            var errors = RequestPipeline.Parse(body, f =>
-            {
-                commandId = f.Id("commandId");
-                expectedVersion = f.Long("expectedVersion");
-                var reason = f.Text("reason", true, Fields.LongText);
-                return f.Ok ? reason : null;
-            }, out var reason);
+            var errors = PrepareClose(body, id, caller, role, RequestPipeline.CorrelationId(http), out var message);
             if (errors is not null)
                 return await CaseQueries.VisibleAsync(store, caller, id, ct) ? Problems.Validation(errors) : Problems.NotFound($"No case {id}.");
-            var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/close", new { reason, expectedVersion });
-            var context = new CommandContext(caller, role, commandId!.Value, fingerprint, RequestPipeline.CorrelationId(http), expectedVersion);
-            return (await bus.InvokeAsync<Outcome>(new CloseCase(context, id, reason!), ct)).ToResult(http);
+            return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
         });
+
+    /// <summary>Parses a close command into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
+    public static Dictionary<string, string[]>? PrepareClose(Body body, Guid caseId, Caller caller, string role, string correlationId, out CloseCase? message)
+    {
+        message = null;
+        Guid? commandId = null;
+        long? expectedVersion = null;
+        var errors = RequestPipeline.Parse(body, f =>
+        {
+            commandId = f.Id("commandId");
+            expectedVersion = f.Long("expectedVersion");
+            var reason = f.Text("reason", true, Fields.LongText);
+            return f.Ok ? reason : null;
+        }, out var reason);
+        if (errors is not null) return errors;
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/close", new { reason, expectedVersion });
+        message = new CloseCase(new CommandContext(caller, role, commandId!.Value, fingerprint, correlationId, expectedVersion), caseId, reason!);
+        return null;
+    }
 
     private static Task<IResult> ListAsync(HttpContext http, string? status, string? q, string? page, string? pageSize, IDocumentStore store, CancellationToken ct) =>
         RequestPipeline.Query(http, async caller =>

@@ -36,13 +36,18 @@ public static class DeadlineEndpoints
                 else return Problems.Validation(new Dictionary<string, string[]> { ["before"] = ["Must be a date such as \"2026-12-31\"."] });
             }
             await using var session = store.QuerySession(caller.Jurisdiction);
-            var assets = await session.Query<Asset>().Where(a => a.HasDeadlines).ToListAsync(ct);
-            var today = calendar.Today(caller.Jurisdiction);
-            var list = assets.Where(a => caller.CanSee(a.CaseAgencies))
-                .SelectMany(a => For(a, today))
-                .Where(d => limit is null || d.Due <= limit)
-                .OrderBy(d => d.Due).ThenBy(d => d.CaseId).ThenBy(d => d.AssetId).ThenBy(d => d.Kind, StringComparer.Ordinal)
-                .ToList();
+            var list = await ListAsync(session, caller, calendar.Today(caller.Jurisdiction), limit, ct);
             return Results.Json(list, ApiJson.Options);
         });
+
+    /// <summary>The deadlines of the assets the caller may see, due on or before <paramref name="limit"/>, soonest first.</summary>
+    public static async Task<IReadOnlyList<Deadline>> ListAsync(IQuerySession session, Caller caller, LocalDate today, LocalDate? limit, CancellationToken ct)
+    {
+        var assets = await session.Query<Asset>().Where(a => a.HasDeadlines).ToListAsync(ct);
+        return assets.Where(a => caller.CanSee(a.CaseAgencies))
+            .SelectMany(a => For(a, today))
+            .Where(d => limit is null || d.Due <= limit)
+            .OrderBy(d => d.Due).ThenBy(d => d.CaseId).ThenBy(d => d.AssetId).ThenBy(d => d.Kind, StringComparer.Ordinal)
+            .ToList();
+    }
 }

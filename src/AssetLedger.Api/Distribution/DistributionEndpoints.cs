@@ -27,13 +27,22 @@ public static class DistributionEndpoints
         RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-            var errors = RequestPipeline.Parse(body, f => ParseDistribution(f, id), out var command);
+            var errors = PrepareCompute(body, id, caller, role, RequestPipeline.CorrelationId(http), out var message);
             if (errors is not null)
                 return await CaseQueries.VisibleAsync(store, caller, id, ct) ? Problems.Validation(errors) : Problems.NotFound($"No case {id}.");
-            var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/distributions", command! with { Context = null! });
-            var context = new CommandContext(caller, role, command!.DistributionId, fingerprint, RequestPipeline.CorrelationId(http), null);
-            return (await bus.InvokeAsync<Outcome>(command with { Context = context }, ct)).ToResult(http);
+            return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
         });
+
+    /// <summary>Parses a distribution request into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
+    public static Dictionary<string, string[]>? PrepareCompute(Body body, Guid caseId, Caller caller, string role, string correlationId, out ComputeDistribution? message)
+    {
+        message = null;
+        var errors = RequestPipeline.Parse(body, f => ParseDistribution(f, caseId), out var command);
+        if (errors is not null) return errors;
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/distributions", command! with { Context = null! });
+        message = command! with { Context = new CommandContext(caller, role, command.DistributionId, fingerprint, correlationId, null) };
+        return null;
+    }
 
     private static ComputeDistribution? ParseDistribution(Fields f, Guid caseId)
     {
@@ -128,24 +137,33 @@ public static class DistributionEndpoints
         RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id) || !Guid.TryParse(distributionId, out var did)) return Problems.NotFound("No such distribution.");
-            Guid? commandId = null;
-            var errors = RequestPipeline.Parse(body, f =>
-            {
-                commandId = f.Id("commandId");
-                var allocationId = f.Id("allocationId");
-                var amount = f.Money("amount", true, allowZero: false);
-                var settledOn = f.Date("settledOn", true);
-                var bankReference = f.Text("bankReference", true, 64);
-                return f.Ok ? new SettleAllocation(null!, id, did, allocationId!.Value, amount!.Value, settledOn!.Value, bankReference!) : null;
-            }, out var command);
+            var errors = PrepareSettle(body, id, did, caller, role, RequestPipeline.CorrelationId(http), out var message);
             if (errors is not null)
             {
                 await using var session = store.QuerySession(caller.Jurisdiction);
                 return await DistributionHandler.CurrentAsync(session, caller, id, did, created: false, ct) is Outcome.Done
                     ? Problems.Validation(errors) : Problems.NotFound("No such distribution.");
             }
-            var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/distributions/{did}/settlements", command! with { Context = null! });
-            var context = new CommandContext(caller, role, commandId!.Value, fingerprint, RequestPipeline.CorrelationId(http), null);
-            return (await bus.InvokeAsync<Outcome>(command! with { Context = context }, ct)).ToResult(http);
+            return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
         });
+
+    /// <summary>Parses a settlement into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
+    public static Dictionary<string, string[]>? PrepareSettle(Body body, Guid caseId, Guid distributionId, Caller caller, string role, string correlationId, out SettleAllocation? message)
+    {
+        message = null;
+        Guid? commandId = null;
+        var errors = RequestPipeline.Parse(body, f =>
+        {
+            commandId = f.Id("commandId");
+            var allocationId = f.Id("allocationId");
+            var amount = f.Money("amount", true, allowZero: false);
+            var settledOn = f.Date("settledOn", true);
+            var bankReference = f.Text("bankReference", true, 64);
+            return f.Ok ? new SettleAllocation(null!, caseId, distributionId, allocationId!.Value, amount!.Value, settledOn!.Value, bankReference!) : null;
+        }, out var command);
+        if (errors is not null) return errors;
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/distributions/{distributionId}/settlements", command! with { Context = null! });
+        message = command! with { Context = new CommandContext(caller, role, commandId!.Value, fingerprint, correlationId, null) };
+        return null;
+    }
 }

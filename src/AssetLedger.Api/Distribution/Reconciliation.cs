@@ -38,6 +38,10 @@ public static class Reconciliation
             .OrderBy(r => r.Payee.Type).ThenBy(r => r.Payee.Id, StringComparer.Ordinal).ThenBy(r => r.Currency, StringComparer.Ordinal)
             .ToList());
 
+    /// <summary>The report over every case of the session's jurisdiction (the tenant) that has a distribution.</summary>
+    public static async Task<ReconciliationReport> ReportAsync(IQuerySession session, string? currency, CancellationToken ct) =>
+        Compute(await session.Query<Case>().Where(c => c.HasDistributions).ToListAsync(ct), currency);
+
     private static Task<IResult> GetAsync(HttpContext http, string? currency, string? format, IDocumentStore store, CancellationToken ct) =>
         RequestPipeline.Query(http, async caller =>
         {
@@ -46,8 +50,7 @@ public static class Reconciliation
             if (format is not null && format is not ("csv" or "json")) errors["format"] = ["Must be csv or json."];
             if (errors.Count > 0) return Problems.Validation(errors);
             await using var session = store.QuerySession(caller.Jurisdiction);
-            var cases = await session.Query<Case>().Where(c => c.HasDistributions).ToListAsync(ct);
-            var report = Compute(cases, currency);
+            var report = await ReportAsync(session, currency, ct);
             var wantsCsv = format == "csv" || (format is null && http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
             return wantsCsv
                 ? Results.Text(ToCsv(report), "text/csv; charset=utf-8", Encoding.UTF8)

@@ -36,24 +36,33 @@ public static partial class VictimClaimEndpoints
         RequestPipeline.Command(http, async (caller, role, body) =>
         {
             if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-            var errors = RequestPipeline.Parse(body, f =>
-            {
-                var claimId = f.Id("claimId");
-                var victimRef = f.Text("victimRef", true, 64);
-                if (victimRef is not null && !Pseudonym().IsMatch(victimRef))
-                    f.Fail("victimRef", "Must be a pseudonym of letters, digits and . _ : - (no names).");
-                var amount = f.Money("amount", true, allowZero: false);
-                var basis = f.Text("basis", true);
-                var rank = f.Long("priorityRank", min: 1);
-                if (rank > 1000) f.Fail("priorityRank", "Must be at most 1000.");
-                return f.Ok ? new RegisterVictimClaim(null!, id, claimId!.Value, victimRef!, amount!.Value, basis!, (int?)rank) : null;
-            }, out var command);
+            var errors = PrepareRegister(body, id, caller, role, RequestPipeline.CorrelationId(http), out var message);
             if (errors is not null)
                 return await CaseQueries.VisibleAsync(store, caller, id, ct) ? Problems.Validation(errors) : Problems.NotFound($"No case {id}.");
-            var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/victim-claims", command! with { Context = null! });
-            var context = new CommandContext(caller, role, command!.ClaimId, fingerprint, RequestPipeline.CorrelationId(http), null);
-            return (await bus.InvokeAsync<Outcome>(command with { Context = context }, ct)).ToResult(http);
+            return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
         });
+
+    /// <summary>Parses a victim claim into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
+    public static Dictionary<string, string[]>? PrepareRegister(Body body, Guid caseId, Caller caller, string role, string correlationId, out RegisterVictimClaim? message)
+    {
+        message = null;
+        var errors = RequestPipeline.Parse(body, f =>
+        {
+            var claimId = f.Id("claimId");
+            var victimRef = f.Text("victimRef", true, 64);
+            if (victimRef is not null && !Pseudonym().IsMatch(victimRef))
+                f.Fail("victimRef", "Must be a pseudonym of letters, digits and . _ : - (no names).");
+            var amount = f.Money("amount", true, allowZero: false);
+            var basis = f.Text("basis", true);
+            var rank = f.Long("priorityRank", min: 1);
+            if (rank > 1000) f.Fail("priorityRank", "Must be at most 1000.");
+            return f.Ok ? new RegisterVictimClaim(null!, caseId, claimId!.Value, victimRef!, amount!.Value, basis!, (int?)rank) : null;
+        }, out var command);
+        if (errors is not null) return errors;
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/victim-claims", command! with { Context = null! });
+        message = command! with { Context = new CommandContext(caller, role, command.ClaimId, fingerprint, correlationId, null) };
+        return null;
+    }
 
     private static Task<IResult> ListAsync(HttpContext http, string caseId, IDocumentStore store, CancellationToken ct) =>
         RequestPipeline.Query(http, async caller =>

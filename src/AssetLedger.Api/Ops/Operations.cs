@@ -9,7 +9,6 @@ public static class Operations
     {
         app.MapGet("/health/live", () => Results.Json(new { status = "live" })).AllowAnonymous().WithTags("Operations");
         app.MapGet("/health/ready", ReadyAsync).AllowAnonymous().WithTags("Operations");
-        app.MapGet("/", () => Results.Content(HomePage, "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
     }
 
     /// <summary>Ready only when the database answers, within 2 seconds.</summary>
@@ -42,15 +41,4 @@ public static class Operations
         await using var cmd = new NpgsqlCommand("select 1", conn);
         await cmd.ExecuteScalarAsync(ct);
     }
-
-    private const string HomePage = """
-        <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>AssetLedger</title></head>
-        <body>
-        <h1>AssetLedger</h1>
-        <p>An event-sourced ledger for tracing, freezing, confiscating and sharing criminal assets.</p>
-        <p>The web interface is not built yet. The HTTP API is described at <a href="/openapi/v1.json">/openapi/v1.json</a>;
-        readiness at <a href="/health/ready">/health/ready</a>.</p>
-        </body></html>
-        """;
 }

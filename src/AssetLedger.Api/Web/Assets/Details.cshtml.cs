@@ -1,0 +1,60 @@
+using AssetLedger.Api.Assets;
+using AssetLedger.Api.Cases;
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Assets;
+using AssetLedger.Cases;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using Wolverine;
+
+namespace AssetLedger.Api.Web.Assets;
+
+/// <summary>
+/// An asset (GET /api/assets/{id}): status, orders, custody, valuations, its history, and a form
+/// for each command the caller's role may take in the asset's status, posted through the API's
+/// parser and message (POST /api/assets/{id}/{command}).
+/// </summary>
+public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, JurisdictionCalendar calendar) : WebPage
+{
+    public Asset Asset { get; private set; } = null!;
+    public AssetResponse View { get; private set; } = null!;
+    public Case? Case { get; private set; }
+    public IReadOnlyList<HistoryEntry> History { get; private set; } = [];
+    public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
+    public LocalDate Today { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string assetId, CancellationToken ct) => await LoadAsync(assetId, ct) ?? Page();
+
+    public async Task<IActionResult> OnPostAsync(string assetId, [FromForm] string? action, CancellationToken ct)
+    {
+        if (await LoadAsync(assetId, ct) is { } refusal) return refusal;
+        if (AssetCommandParsers.All.FirstOrDefault(r => r.Name == action) is not { } route) return NotFoundPage("such action");
+        var key = AssetActions.RouteKey(route.Name);
+        if (RoleFor(key) is not { } role) return ForbiddenPage(key);
+        var errors = AssetEndpoints.Prepare(FormBodyOf(calendar), route, Asset.Id, Caller, role, CorrelationId, out var message);
+        return await InvokeAsync(bus, route.Name, errors, message, $"/assets/{Asset.Id}", $"Recorded: {Display.Words(route.Name.Replace('-', '_'))}.", ct)
+            ?? await LoadAsync(assetId, ct) ?? Page();
+    }
+
+    public bool Offered(string command) => AssetActions.Offered(Caller, Asset, command, Today);
+
+    public IEnumerable<HistoryEntry> Of(params string[] types) => History.Where(h => types.Contains(h.Type));
+
+    private async Task<IActionResult?> LoadAsync(string assetId, CancellationToken ct)
+    {
+        if (RefuseWithoutClaims() is { } refusal) return refusal;
+        if (RoleFor("GET /api/assets/{assetId}") is null) return ForbiddenPage("GET /api/assets/{assetId}");
+        if (!Guid.TryParse(assetId, out var id)) return NotFoundPage("asset");
+        await using var session = store.QuerySession(Caller.Jurisdiction);
+        Today = calendar.Today(Caller.Jurisdiction);
+        Zone = calendar.ZoneOf(Caller.Jurisdiction);
+        if (await AssetQueries.VisibleAsync(session, Caller, id, ct) is not { } asset) return NotFoundPage("asset");
+        if (await AssetQueries.CurrentAsync(session, Caller, id, Today, ct) is not Outcome.Done { Body: AssetResponse view }) return NotFoundPage("asset");
+        Asset = asset;
+        View = view;
+        (Case, _) = await CaseQueries.LoadAsync(session, Caller, asset.CaseId, ct);
+        History = await CaseQueries.AssetHistoryAsync(session, Caller, id, ct) ?? [];
+        return null;
+    }
+}

@@ -1,0 +1,27 @@
+using AssetLedger.Api.Cases;
+using AssetLedger.Api.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+using Wolverine;
+
+namespace AssetLedger.Api.Web.Cases;
+
+/// <summary>Open a case: POST /api/cases through the same parser, message and handler.</summary>
+public sealed class NewModel(IMessageBus bus, JurisdictionCalendar calendar) : WebPage
+{
+    public const string Route = "POST /api/cases";
+
+    public IActionResult OnGet()
+    {
+        if (RefuseWithoutClaims() is { } refusal) return refusal;
+        return RoleFor(Route) is null ? ForbiddenPage(Route) : Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (RefuseWithoutClaims() is { } refusal) return refusal;
+        if (RoleFor(Route) is not { } role) return ForbiddenPage(Route);
+        var errors = CaseEndpoints.PrepareOpen(FormBodyOf(calendar), Caller, role, CorrelationId, out var message);
+        if (errors is null && CaseEndpoints.RefuseOpen(Caller) is { } noAgency) { Refuse("open", noAgency, 403); return Page(); }
+        return await InvokeAsync(bus, "open", errors, message, $"/cases/{message?.CaseId}", "The case is open. Add its first asset below.", ct) ?? Page();
+    }
+}

@@ -1,0 +1,44 @@
+using AssetLedger.Api.Deadlines;
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Assets;
+using AssetLedger.Cases;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+using NodaTime.Text;
+
+namespace AssetLedger.Api.Web;
+
+/// <summary>The deadlines of GET /api/deadlines (same query, same visibility), with the case and asset they belong to.</summary>
+public sealed class DeadlinesModel(IDocumentStore store, JurisdictionCalendar calendar) : WebPage
+{
+    public const string Route = "GET /api/deadlines";
+
+    [BindProperty(SupportsGet = true)] public string? Before { get; set; }
+
+    public IReadOnlyList<Deadline> Items { get; private set; } = [];
+    public IReadOnlyDictionary<Guid, Case> Cases { get; private set; } = new Dictionary<Guid, Case>();
+    public IReadOnlyDictionary<Guid, Asset> Assets { get; private set; } = new Dictionary<Guid, Asset>();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (RefuseWithoutClaims() is { } refusal) return refusal;
+        if (RoleFor(Route) is null) return ForbiddenPage(Route);
+        LocalDate? limit = null;
+        if (!string.IsNullOrEmpty(Before))
+        {
+            if (LocalDatePattern.Iso.Parse(Before) is { Success: true } r) limit = r.Value;
+            else { Errors["before"] = ["Must be a date such as 2026-12-31."]; Response.StatusCode = 400; return Page(); }
+        }
+        await using var session = store.QuerySession(Caller.Jurisdiction);
+        Items = await DeadlineEndpoints.ListAsync(session, Caller, calendar.Today(Caller.Jurisdiction), limit, ct);
+        var caseIds = Items.Select(d => d.CaseId).Distinct().ToArray();
+        var assetIds = Items.Select(d => d.AssetId).Distinct().ToArray();
+        Cases = (await session.LoadManyAsync<Case>(ct, caseIds)).ToDictionary(c => c.Id);
+        Assets = (await session.LoadManyAsync<Asset>(ct, assetIds)).ToDictionary(a => a.Id);
+        return Page();
+    }
+
+    public string OrderOf(Deadline d) =>
+        Assets.TryGetValue(d.AssetId, out var a) && a.FindOrder(d.OrderId) is { } o ? $"{Display.Words(o.Order.Type)} {o.Order.Reference} ({o.Order.Court})" : Display.Short(d.OrderId);
+}

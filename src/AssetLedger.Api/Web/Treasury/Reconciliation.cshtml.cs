@@ -1,0 +1,39 @@
+using System.Text;
+using AssetLedger.Api.Distribution;
+using AssetLedger.Api.Infrastructure;
+using AssetLedger.Core.Money;
+using Marten;
+using Microsoft.AspNetCore.Mvc;
+
+namespace AssetLedger.Api.Web.Treasury;
+
+/// <summary>The reconciliation of GET /api/treasury/reconciliation, on screen and as the same CSV.</summary>
+public sealed class ReconciliationModel(IDocumentStore store) : WebPage
+{
+    public const string Route = "GET /api/treasury/reconciliation";
+
+    [BindProperty(SupportsGet = true)] public string? Currency { get; set; }
+
+    public ReconciliationReport Report { get; private set; } = new([]);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
+
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct) =>
+        await LoadAsync(ct) ?? File(Encoding.UTF8.GetBytes(Reconciliation.ToCsv(Report)), "text/csv; charset=utf-8", "reconciliation.csv");
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    {
+        if (RefuseWithoutClaims() is { } refusal) return refusal;
+        if (RoleFor(Route) is null) return ForbiddenPage(Route);
+        if (string.IsNullOrEmpty(Currency)) Currency = null;
+        if (Currency is not null && !Currencies.TryGetMinorUnit(Currency, out _))
+        {
+            Errors["currency"] = ["Must be an ISO 4217 currency code such as EUR."];
+            Response.StatusCode = 400;
+            return Page();
+        }
+        await using var session = store.QuerySession(Caller.Jurisdiction);
+        Report = await Reconciliation.ReportAsync(session, Currency, ct);
+        return null;
+    }
+}
