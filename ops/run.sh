@@ -55,6 +55,7 @@ ops/seed-demo.sh "$url" \
 cat >&2 <<MSG
 
 AssetLedger is running at $url  (readiness: $url/health/ready, API: $url/openapi/v1.json)
+Open $url/ in a browser and sign in as a demo user (investigator, prosecutor, treasury, auditor, admin).
 Get a development token (signed with the key in .data/signing-key):
   Auth__SigningKey="\$(cat .data/signing-key)" dotnet $dll token --sub u-1 --name "Ann" --role investigator --jurisdiction NL --agency FIOD
 then call the API with: curl -H "Authorization: Bearer <token>" $url/api/cases
