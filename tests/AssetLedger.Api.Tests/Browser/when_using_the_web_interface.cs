@@ -235,6 +235,11 @@ public sealed class when_using_the_web_interface(BrowserFixture fixture)
         Assert.Equal(401, api.Status);
         Assert.StartsWith("application/problem+json", api.Headers["content-type"]);
 
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await page.GotoAsync("/cases");
+        Assert.Contains("/signin", page.Url);
+
         var anonymous = await (await fixture.Browser.NewContextAsync(new() { BaseURL = fixture.BaseUrl })).NewPageAsync();
         await anonymous.GotoAsync("/cases");
         Assert.Contains("/signin", anonymous.Url);
