@@ -27,7 +27,9 @@ builder.Host.UseSerilog((ctx, services, log) => log
     // Wolverine logs a failed invocation with the whole message; the error middleware logs the
     // exception itself (without the message), so this line would only repeat it with data in it.
     .Filter.ByExcluding(e => e.MessageTemplate.Text == "Invocation of {Message} failed!")
-    .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"));
+    // Console output is formatted and written on a background thread, not on the request's: a
+    // request never waits for stdout (a slow pipe or terminal), and the hot path only queues.
+    .WriteTo.Async(sink => sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}")));
 
 var connectionString = builder.Configuration.GetConnectionString("AssetLedger")
     ?? throw new InvalidOperationException("ConnectionStrings:AssetLedger is not set.");

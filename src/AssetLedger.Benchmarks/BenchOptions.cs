@@ -16,7 +16,7 @@ public sealed record Sizes(
     int Clients)              // P1, P2: concurrent clients (and raw connections)
 {
     public static readonly Sizes Quick = new(
-        Assets: 2_500, AssetsPerCase: 50, HistoryEvents: 200, Distributions: 300, DistributionsPerCase: 5,
+        Assets: 5_000, AssetsPerCase: 50, HistoryEvents: 200, Distributions: 300, DistributionsPerCase: 5,
         RebuildEvents: 0, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(6), LatencySamples: 100, Clients: 8);
 
     public static readonly Sizes Full = new(

@@ -15,14 +15,15 @@ public static class AssetCommandHandler
         var route = $"POST /api/assets/{message.AssetId}/{message.Command.Name}";
         var today = calendar.Today(message.Context.Caller.Jurisdiction);
         return executor.RunAsync(message.Context, route, message.AssetId,
-            (session, now) => DecideAsync(session, message, now, today, ct),
+            batch => batch.Events.FetchForWriting<Asset>(message.AssetId),
+            (session, stream, now) => DecideAsync(session, stream, message, now, today, ct),
             session => AssetQueries.CurrentAsync(session, message.Context.Caller, message.AssetId, today, ct),
             ct);
     }
 
-    private static async Task<Outcome> DecideAsync(IDocumentSession session, ExecuteAssetCommand message, Instant now, LocalDate today, CancellationToken ct)
+    private static async Task<Outcome> DecideAsync(IDocumentSession session, JasperFx.Events.IEventStream<Asset> stream, ExecuteAssetCommand message,
+        Instant now, LocalDate today, CancellationToken ct)
     {
-        var stream = await session.Events.FetchForWriting<Asset>(message.AssetId, ct);
         if (stream.Aggregate is not { } asset || !message.Context.Caller.CanSee(asset.CaseAgencies))
             return new Outcome.NotFound($"No asset {message.AssetId}.");
         if (message.Context.ExpectedVersion is { } expected && expected != asset.Version)

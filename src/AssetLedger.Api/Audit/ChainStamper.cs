@@ -6,17 +6,44 @@ using Npgsql;
 namespace AssetLedger.Api.Audit;
 
 /// <summary>
+/// The last hash and version of one stream's chain, written in the same transaction as the events
+/// that moved it. It saves the command a query for the previous hash: the executor loads it in the
+/// same round trip as the idempotency record and the aggregate.
+/// </summary>
+public sealed class ChainHead
+{
+    public Guid Id { get; set; }
+    public long Version { get; set; }
+    public string Hash { get; set; } = "";
+}
+
+/// <summary>
 /// Writes each new event's chain hash into its headers, in the same transaction as the event. The
-/// previous hash and version of every touched stream come from one query; if another writer
-/// appends in between, the append's optimistic version check fails and the command is retried.
+/// previous hash and version of a touched stream come from its <see cref="ChainHead"/> when the
+/// caller preloaded one at the version the append expects, otherwise from one query over the
+/// events; if another writer appends in between, the append's optimistic version check fails and
+/// the command is retried.
 /// </summary>
 public sealed class ChainStamper(IDocumentStore store)
 {
-    public async Task StampAsync(IDocumentSession session, NpgsqlConnection connection, CommandContext ctx, string recordedAt, CancellationToken ct)
+    public async Task StampAsync(IDocumentSession session, NpgsqlConnection connection, CommandContext ctx, string recordedAt,
+        ChainHead? preloaded, CancellationToken ct)
     {
         var actions = session.PendingChanges.Streams().ToList();
         if (actions.Count == 0) return;
-        var heads = await HeadsAsync(connection, ctx.Caller.Jurisdiction, actions.Select(a => a.Id).ToArray(), ct);
+
+        var heads = new Dictionary<Guid, (long Version, string Hash)>();
+        var unknown = new List<Guid>();
+        foreach (var action in actions)
+        {
+            if (action.ActionType == JasperFx.Events.StreamActionType.Start) heads[action.Id] = (0L, AuditChain.Genesis);
+            else if (preloaded is { } p && p.Id == action.Id && p.Version == action.ExpectedVersionOnServer) heads[action.Id] = (p.Version, p.Hash);
+            else unknown.Add(action.Id);
+        }
+        if (unknown.Count > 0)
+            foreach (var (id, head) in await HeadsAsync(connection, ctx.Caller.Jurisdiction, unknown.ToArray(), ct))
+                heads[id] = head;
+
         var serializer = store.Options.Serializer();
         foreach (var action in actions)
         {
@@ -29,6 +56,7 @@ public sealed class ChainStamper(IDocumentStore store)
                 previous = AuditChain.Hash(previous, content);
                 e.SetHeader(AuditChain.HashHeader, previous);
             }
+            session.Store(new ChainHead { Id = action.Id, Version = version, Hash = previous });
         }
     }
 

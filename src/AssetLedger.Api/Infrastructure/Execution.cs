@@ -4,6 +4,7 @@ using System.Text.Json;
 using JasperFx;
 using Marten;
 using Marten.Exceptions;
+using Marten.Services.BatchQuerying;
 using NodaTime;
 using Npgsql;
 
@@ -78,9 +79,23 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     // Another instance of the service is still caught by the optimistic check and the retry loop.
     private readonly SemaphoreSlim[] gates = Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    public async Task<Outcome> RunAsync(
+    /// <summary>A command that reads what it needs itself (other than its idempotency record).</summary>
+    public Task<Outcome> RunAsync(
         CommandContext ctx, string route, Guid streamId,
         Func<IDocumentSession, Instant, Task<Outcome>> decideAndAppend,
+        Func<IDocumentSession, Task<Outcome>> represent,
+        CancellationToken ct) =>
+        RunAsync(ctx, route, streamId, _ => Task.FromResult(true), (session, _, now) => decideAndAppend(session, now), represent, ct);
+
+    /// <summary>
+    /// A command whose main read (typically <c>FetchForWriting</c> of its stream) is queued on the
+    /// batch that also loads the idempotency record and the stream's chain head: one round trip
+    /// for every read the common command needs.
+    /// </summary>
+    public async Task<Outcome> RunAsync<TFetched>(
+        CommandContext ctx, string route, Guid streamId,
+        Func<IBatchedQuery, Task<TFetched>> prefetch,
+        Func<IDocumentSession, TFetched, Instant, Task<Outcome>> decideAndAppend,
         Func<IDocumentSession, Task<Outcome>> represent,
         CancellationToken ct)
     {
@@ -88,7 +103,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         await gate.WaitAsync(ct);
         try
         {
-            return await AttemptAsync(ctx, route, streamId, decideAndAppend, represent, ct);
+            return await AttemptAsync(ctx, route, streamId, prefetch, decideAndAppend, represent, ct);
         }
         catch (Exception ex) when (ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))
         {
@@ -102,9 +117,10 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         }
     }
 
-    private async Task<Outcome> AttemptAsync(
+    private async Task<Outcome> AttemptAsync<TFetched>(
         CommandContext ctx, string route, Guid streamId,
-        Func<IDocumentSession, Instant, Task<Outcome>> decideAndAppend,
+        Func<IBatchedQuery, Task<TFetched>> prefetch,
+        Func<IDocumentSession, TFetched, Instant, Task<Outcome>> decideAndAppend,
         Func<IDocumentSession, Task<Outcome>> represent,
         CancellationToken ct)
     {
@@ -117,17 +133,24 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             var options = Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: true);
             options.TenantId = ctx.Caller.Jurisdiction;
             await using var session = store.LightweightSession(options);
-            if (await ReplayAsync(session, key, ctx, represent, ct) is { } replay) return replay;
+
+            var batch = session.CreateBatchQuery();
+            var recordRead = batch.Load<CommandRecord>(key);
+            var headRead = batch.Load<Audit.ChainHead>(streamId);
+            var fetchedRead = prefetch(batch);
+            await batch.Execute(ct);
+            if (Replay(await recordRead, ctx) is { } known)
+                return known is Outcome.Done ? await represent(session) : known;
 
             var now = clock.GetCurrentInstant();
-            var outcome = await decideAndAppend(session, now);
+            var outcome = await decideAndAppend(session, await fetchedRead, now);
             // A refusal may come from a concurrent replay that committed after our first look:
             // the key decides, not the state it left behind.
             if (outcome is not Outcome.Done)
                 return await ReplayAsync(session, key, ctx, represent, ct) ?? outcome;
 
             Envelope.Stamp(session, ctx, now);
-            await chain.StampAsync(session, connection, ctx, Envelope.Format(now), ct);
+            await chain.StampAsync(session, connection, ctx, Envelope.Format(now), await headRead, ct);
             session.Insert(new CommandRecord { Id = key, Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
             try
             {
@@ -145,14 +168,21 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     }
 
     private static async Task<Outcome?> ReplayAsync(IDocumentSession session, string key, CommandContext ctx,
-        Func<IDocumentSession, Task<Outcome>> represent, CancellationToken ct)
+        Func<IDocumentSession, Task<Outcome>> represent, CancellationToken ct) =>
+        Replay(await session.LoadAsync<CommandRecord>(key, ct), ctx) switch
+        {
+            Outcome.Done => await represent(session),
+            var other => other,
+        };
+
+    /// <summary>What an existing record of the key means: nothing (no record), a replay to represent
+    /// (the same request: <see cref="Outcome.Done"/> as a marker), or a conflict (another request).</summary>
+    private static Outcome? Replay(CommandRecord? existing, CommandContext ctx) => existing switch
     {
-        var existing = await session.LoadAsync<CommandRecord>(key, ct);
-        if (existing is null) return null;
-        return existing.Fingerprint == ctx.Fingerprint
-            ? await represent(session)
-            : new Outcome.Conflict($"The id {key} was already used for a different request.");
-    }
+        null => null,
+        _ when existing.Fingerprint == ctx.Fingerprint => new Outcome.Done(existing, 0),
+        _ => new Outcome.Conflict($"The id {existing.Id} was already used for a different request."),
+    };
 
     /// <summary>A concurrent writer got there first: a stale stream version, a stream or key that now exists.</summary>
     public static bool IsRace(Exception ex) => ex switch

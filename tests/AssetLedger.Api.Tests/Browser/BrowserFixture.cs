@@ -38,8 +38,16 @@ public sealed class BrowserFixture : IAsyncLifetime
         Http.BaseAddress = new Uri(BaseUrl);
         Directory.CreateDirectory(ScreenshotFolder);
 
+        // The whole suite runs in parallel on two cores: a first page render (JIT) or a command
+        // (Wolverine compiles its handlers on first use) can take far longer than Playwright's
+        // defaults (5 s for assertions, 30 s for actions) while the fault tests load the machine.
+        // Generous limits only make a failing test slower; they never make a wrong page pass.
+        Assertions.SetDefaultExpectTimeout(60_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true });
+        // One page rendered before the first test: its JIT cost is not charged to a test's timeouts.
+        using var warmUp = await Http.GetAsync("/signin");
+        warmUp.EnsureSuccessStatusCode();
     }
 
     public async Task DisposeAsync()
@@ -54,6 +62,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task<IPage> SignInAsync(string demoUser)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });
+        context.SetDefaultTimeout(90_000);
+        context.SetDefaultNavigationTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
