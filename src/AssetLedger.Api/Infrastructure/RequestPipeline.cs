@@ -47,20 +47,30 @@ public static class RequestPipeline
     /// </summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(4);
 
-    private static async Task<IResult> WithinDeadline(HttpContext http, Func<Task<IResult>> work)
-    {
-        var task = work();
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        var finished = await Task.WhenAny(task, Task.Delay(Deadline, timer.Token));
-        if (finished == task) return await task;
-        timer.Token.ThrowIfCancellationRequested();
+    private static async Task<IResult> WithinDeadline(HttpContext http, Func<Task<IResult>> work) =>
+        await WithinDeadline(work(), http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestPipeline)), http.RequestAborted)
+        ?? Problems.Unavailable("The database did not answer in time; retry the request (with the same id for a command).");
 
-        var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestPipeline));
+    /// <summary>
+    /// The work's result, or null when <see cref="Deadline"/> passed first. Abandoned work is left
+    /// to finish (or fail) on its own and only logged. Used by the API and by the web pages.
+    /// </summary>
+    public static async Task<T?> WithinDeadline<T>(Task<T> task, ILogger log, CancellationToken aborted) where T : class
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var finished = await Task.WhenAny(task, Task.Delay(Deadline, timer.Token));
+        if (finished == task)
+        {
+            timer.Cancel(); // releases the delay's timer now rather than when it would have fired
+            return await task;
+        }
+        aborted.ThrowIfCancellationRequested();
+
         log.LogWarning("No answer within {Deadline} s; answering 503", Deadline.TotalSeconds);
         _ = task.ContinueWith(
             t => log.LogInformation("Work abandoned after the deadline ended: {Outcome}", t.IsFaulted ? t.Exception!.GetBaseException().GetType().Name : "completed"),
             TaskScheduler.Default);
-        return Problems.Unavailable("The database did not answer in time; retry the request (with the same id for a command).");
+        return null;
     }
 
     private static async Task<(Body?, IResult?)> ReadAsync(HttpContext http)
