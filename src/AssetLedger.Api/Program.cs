@@ -48,7 +48,13 @@ if (autoCreate) marten.ApplyAllDatabaseChangesOnStartup();
 builder.Host.UseWolverine(opts =>
 {
     opts.Discovery.IncludeAssembly(typeof(Program).Assembly);
-    opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic; // generated in memory at start: no generated folder on disk that could go stale
+    // Handler code is generated ahead of time (ops/codegen.sh writes Internal/Generated, committed) and
+    // compiled into the service: no Roslyn compilation at start or on the first command. Auto: a
+    // handler without pre-generated code is still generated at run time, so a missing file costs
+    // time, never a command; a stale file that no longer fits its handler fails the build.
+    opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Auto;
+    // Where `codegen write` puts the files; the freshness test writes to a temporary folder and compares.
+    if (builder.Configuration["Codegen:OutputPath"] is { Length: > 0 } codegenPath) opts.CodeGeneration.GeneratedCodeOutputPath = codegenPath;
 });
 builder.Services.AddAssetLedgerAuth(builder.Configuration);
 builder.Services.AddWebInterface(builder.Configuration, builder.Environment);
