@@ -27,7 +27,11 @@ public static class AssetEndpoints
             if (!Guid.TryParse(assetIdText, out var assetId)) return Problems.NotFound($"No asset {assetIdText}.");
             var errors = Prepare(body, route, assetId, caller, role, RequestPipeline.CorrelationId(http), out var message);
             if (errors is not null)
-                return await VisibleAsync(store, caller, assetId, ct) ? Problems.Validation(errors) : Problems.NotFound($"No asset {assetId}.");
+            {
+                await using var session = store.QuerySession(caller.Jurisdiction);
+                return await AssetQueries.VisibleAsync(session, caller, assetId, ct) is not null
+                    ? Problems.Validation(errors) : Problems.NotFound($"No asset {assetId}.");
+            }
             var outcome = await bus.InvokeAsync<Outcome>(message!, ct);
             return outcome.ToResult(http);
         });
@@ -49,12 +53,6 @@ public static class AssetEndpoints
         var context = new CommandContext(caller, role, commandId!.Value, fingerprint, correlationId, expectedVersion);
         message = new ExecuteAssetCommand(context, assetId, command!);
         return null;
-    }
-
-    private static async Task<bool> VisibleAsync(IDocumentStore store, Caller caller, Guid assetId, CancellationToken ct)
-    {
-        await using var session = store.QuerySession(caller.Jurisdiction);
-        return await session.LoadAsync<Asset>(assetId, ct) is { } a && caller.CanSee(a.CaseAgencies);
     }
 
     private static Task<IResult> AddAsync(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>

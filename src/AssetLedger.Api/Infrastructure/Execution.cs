@@ -139,8 +139,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             var headRead = batch.Load<Audit.ChainHead>(streamId);
             var fetchedRead = prefetch(batch);
             await batch.Execute(ct);
-            if (Replay(await recordRead, ctx) is { } known)
-                return known is Outcome.Done ? await represent(session) : known;
+            if (await ReplayAsync(await recordRead, session, ctx, represent) is { } replay) return replay;
 
             var now = clock.GetCurrentInstant();
             var outcome = await decideAndAppend(session, await fetchedRead, now);
@@ -169,18 +168,15 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
 
     private static async Task<Outcome?> ReplayAsync(IDocumentSession session, string key, CommandContext ctx,
         Func<IDocumentSession, Task<Outcome>> represent, CancellationToken ct) =>
-        Replay(await session.LoadAsync<CommandRecord>(key, ct), ctx) switch
-        {
-            Outcome.Done => await represent(session),
-            var other => other,
-        };
+        await ReplayAsync(await session.LoadAsync<CommandRecord>(key, ct), session, ctx, represent);
 
-    /// <summary>What an existing record of the key means: nothing (no record), a replay to represent
-    /// (the same request: <see cref="Outcome.Done"/> as a marker), or a conflict (another request).</summary>
-    private static Outcome? Replay(CommandRecord? existing, CommandContext ctx) => existing switch
+    /// <summary>What an existing record of the key answers: nothing (no record), the current
+    /// representation (the same request again), or a conflict (another request under that key).</summary>
+    private static async Task<Outcome?> ReplayAsync(CommandRecord? existing, IDocumentSession session, CommandContext ctx,
+        Func<IDocumentSession, Task<Outcome>> represent) => existing switch
     {
         null => null,
-        _ when existing.Fingerprint == ctx.Fingerprint => new Outcome.Done(existing, 0),
+        _ when existing.Fingerprint == ctx.Fingerprint => await represent(session),
         _ => new Outcome.Conflict($"The id {existing.Id} was already used for a different request."),
     };
 

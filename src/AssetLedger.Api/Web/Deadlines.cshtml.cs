@@ -22,8 +22,7 @@ public sealed class DeadlinesModel(IDocumentStore store, JurisdictionCalendar ca
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (RefuseWithoutClaims() is { } refusal) return refusal;
-        if (RoleFor(Route) is null) return ForbiddenPage(Route);
+        if (RefuseWithout(Route) is { } refusal) return refusal;
         LocalDate? limit = null;
         if (!string.IsNullOrEmpty(Before))
         {

@@ -60,6 +60,10 @@ public abstract class WebPage : PageModel
     protected IActionResult? RefuseWithoutClaims() =>
         HasCaller ? null : Friendly(403, "Incomplete sign-in", "Your sign-in carries no user id or jurisdiction; ask the operator to add these claims.");
 
+    /// <summary>Refuses a page whose API route the caller may not call, in the API's order: claims, then role.</summary>
+    protected IActionResult? RefuseWithout(string routeKey) =>
+        RefuseWithoutClaims() ?? (RoleFor(routeKey) is null ? ForbiddenPage(routeKey) : null);
+
     public string CorrelationId => RequestPipeline.CorrelationId(HttpContext);
 
     protected Body FormBodyOf(JurisdictionCalendar calendar) => FormBody.From(Request.Form, calendar.ZoneOf(Caller.Jurisdiction));

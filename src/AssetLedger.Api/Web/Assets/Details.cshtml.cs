@@ -43,16 +43,14 @@ public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, Jurisdic
 
     private async Task<IActionResult?> LoadAsync(string assetId, CancellationToken ct)
     {
-        if (RefuseWithoutClaims() is { } refusal) return refusal;
-        if (RoleFor("GET /api/assets/{assetId}") is null) return ForbiddenPage("GET /api/assets/{assetId}");
+        if (RefuseWithout("GET /api/assets/{assetId}") is { } refusal) return refusal;
         if (!Guid.TryParse(assetId, out var id)) return NotFoundPage("asset");
         await using var session = store.QuerySession(Caller.Jurisdiction);
         Today = calendar.Today(Caller.Jurisdiction);
         Zone = calendar.ZoneOf(Caller.Jurisdiction);
         if (await AssetQueries.VisibleAsync(session, Caller, id, ct) is not { } asset) return NotFoundPage("asset");
-        if (await AssetQueries.CurrentAsync(session, Caller, id, Today, ct) is not Outcome.Done { Body: AssetResponse view }) return NotFoundPage("asset");
         Asset = asset;
-        View = view;
+        View = AssetResponse.From(asset, Today);
         (Case, _) = await CaseQueries.LoadAsync(session, Caller, asset.CaseId, ct);
         History = await CaseQueries.AssetHistoryAsync(session, Caller, id, ct) ?? [];
         return null;

@@ -54,8 +54,7 @@ public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, Jurisdic
 
     private async Task<IActionResult?> LoadAsync(string caseId, CancellationToken ct)
     {
-        if (RefuseWithoutClaims() is { } refusal) return refusal;
-        if (RoleFor("GET /api/cases/{caseId}") is null) return ForbiddenPage("GET /api/cases/{caseId}");
+        if (RefuseWithout("GET /api/cases/{caseId}") is { } refusal) return refusal;
         if (!Guid.TryParse(caseId, out var id)) return NotFoundPage("case");
         await using var session = store.QuerySession(Caller.Jurisdiction);
         var (c, assets) = await CaseQueries.LoadAsync(session, Caller, id, ct);

@@ -19,8 +19,7 @@ public sealed class IndexModel(IDocumentStore store) : WebPage
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (RefuseWithoutClaims() is { } refusal) return refusal;
-        if (RoleFor("GET /api/cases") is null) return ForbiddenPage("GET /api/cases");
+        if (RefuseWithout("GET /api/cases") is { } refusal) return refusal;
         CaseStatus? status = null;
         if (!string.IsNullOrEmpty(Status))
         {

@@ -10,11 +10,7 @@ public sealed class NewModel(IMessageBus bus, JurisdictionCalendar calendar) : W
 {
     public const string Route = "POST /api/cases";
 
-    public IActionResult OnGet()
-    {
-        if (RefuseWithoutClaims() is { } refusal) return refusal;
-        return RoleFor(Route) is null ? ForbiddenPage(Route) : Page();
-    }
+    public IActionResult OnGet() => RefuseWithout(Route) ?? Page();
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {

@@ -32,8 +32,7 @@ public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, Jurisdic
 
     private async Task<IActionResult?> LoadAsync(string caseId, string distributionId, CancellationToken ct)
     {
-        if (RefuseWithoutClaims() is { } refusal) return refusal;
-        if (RoleFor(Route) is null) return ForbiddenPage(Route);
+        if (RefuseWithout(Route) is { } refusal) return refusal;
         if (!Guid.TryParse(caseId, out var id) || !Guid.TryParse(distributionId, out var did)) return NotFoundPage("distribution");
         await using var session = store.QuerySession(Caller.Jurisdiction);
         if (await DistributionHandler.CurrentAsync(session, Caller, id, did, created: false, ct) is not Outcome.Done { Body: DistributionResponse d })

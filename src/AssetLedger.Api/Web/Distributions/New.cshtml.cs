@@ -30,8 +30,7 @@ public sealed class NewModel(IDocumentStore store, IMessageBus bus, Jurisdiction
 
     private async Task<IActionResult?> LoadAsync(string caseId, CancellationToken ct)
     {
-        if (RefuseWithoutClaims() is { } refusal) return refusal;
-        if (RoleFor(Route) is null) return ForbiddenPage(Route);
+        if (RefuseWithout(Route) is { } refusal) return refusal;
         if (!Guid.TryParse(caseId, out var id)) return NotFoundPage("case");
         await using var session = store.QuerySession(Caller.Jurisdiction);
         var (c, assets) = await CaseQueries.LoadAsync(session, Caller, id, ct);

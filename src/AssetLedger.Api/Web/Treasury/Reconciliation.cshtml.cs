@@ -23,8 +23,7 @@ public sealed class ReconciliationModel(IDocumentStore store) : WebPage
 
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
-        if (RefuseWithoutClaims() is { } refusal) return refusal;
-        if (RoleFor(Route) is null) return ForbiddenPage(Route);
+        if (RefuseWithout(Route) is { } refusal) return refusal;
         if (string.IsNullOrEmpty(Currency)) Currency = null;
         if (Currency is not null && !Currencies.TryGetMinorUnit(Currency, out _))
         {
