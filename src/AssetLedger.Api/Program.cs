@@ -17,6 +17,7 @@ using Wolverine;
 if (DevToken.TryRun(args, out var exitCode) || VerifyCommand.TryRun(args, out exitCode)) return exitCode;
 
 var builder = WebApplication.CreateBuilder(args);
+ThreadPoolFloor.Apply(builder.Configuration);
 builder.Host.UseSerilog((ctx, services, log) => log
     .ReadFrom.Configuration(ctx.Configuration)
     .ReadFrom.Services(services)

@@ -157,6 +157,21 @@ public sealed class LoadRun
     }
 
     /// <summary>Every ambiguous command, sent again (same key, same body) to <paramref name="target"/>: the way a client resolves it.</summary>
+    private readonly ConcurrentQueue<(TimeSpan At, int Threads, long Queued)> _pool = new();
+
+    /// <summary>
+    /// Samples this process's thread pool every 100 ms: for an in-process host, threads blocked by
+    /// the database client (a frozen server) show up here as a growing pool and queued work.
+    /// </summary>
+    public async Task SampleThreadPoolAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            _pool.Enqueue((Now, ThreadPool.ThreadCount, ThreadPool.PendingWorkItemCount));
+            try { await Task.Delay(100, stop); } catch (OperationCanceledException) { }
+        }
+    }
+
     public async Task<IReadOnlyList<(Exchange Original, Exchange Replay)>> ReplayAmbiguousAsync(Target target)
     {
         // One replay per key, in the order first sent; keys that ended with a definite answer are settled.
@@ -215,6 +230,14 @@ public sealed class LoadRun
         if (ready.Count > 0)
             sb.AppendLine(CultureInfo.InvariantCulture, $"readiness probes: {ready.Count} ({ready.Count(e => e.Status == 200)} ready, {ready.Count(e => e.Status == 503)} unavailable, {ready.Count(e => e.NoResponse)} no response)");
         sb.AppendLine("marks: " + string.Join(", ", Marks.Select(m => $"{m.What} +{m.At.TotalSeconds:F2}s")));
+        if (!_pool.IsEmpty)
+        {
+            var most = _pool.MaxBy(s => s.Threads);
+            var queued = _pool.MaxBy(s => s.Queued);
+            var perSecond = string.Join(" ", _pool.GroupBy(s => (int)s.At.TotalSeconds).Select(g => g.Max(s => s.Threads)));
+            sb.AppendLine(CultureInfo.InvariantCulture, $"thread pool (this process): {_pool.First().Threads} threads at the start, most {most.Threads} at +{most.At.TotalSeconds:F1}s; " +
+                                                        $"most work items queued {queued.Queued} at +{queued.At.TotalSeconds:F1}s; threads each second: {perSecond}");
+        }
         sb.AppendLine("slowest: ");
         foreach (var e in Exchanges.OrderByDescending(e => e.Latency).Take(5)) sb.AppendLine("  " + e);
         return sb.ToString();

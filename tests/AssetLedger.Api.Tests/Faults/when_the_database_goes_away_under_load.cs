@@ -74,6 +74,7 @@ public sealed class when_the_database_goes_away_under_load(ITestOutputHelper out
             .Select(i => Task.Run(() => new OwnedEntitiesClient(i, run, () => target, seed: 1000 + i).RunAsync(stop.Token)))
             .ToList();
         var probe = Task.Run(() => run.ProbeReadinessAsync(() => target, stop.Token));
+        var sampler = Task.Run(() => run.SampleThreadPoolAsync(stop.Token));
 
         await Task.Delay(Before);
         var freeze = mode == "freeze";
@@ -88,6 +89,7 @@ public sealed class when_the_database_goes_away_under_load(ITestOutputHelper out
         stop.Cancel();
         await Task.WhenAll(clients);
         await probe;
+        await sampler;
         run.Mark("load stopped");
 
         var exchanges = run.Exchanges;
