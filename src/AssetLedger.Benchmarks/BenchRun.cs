@@ -42,7 +42,7 @@ public sealed partial class BenchRun(BenchOptions o)
         AppDomain.CurrentDomain.ProcessExit += (_, _) => service.Dispose();
 
         // --- start on an empty database (the service creates its schema), then seed ---------------
-        Log("starting the service on an empty database (Development: it creates its schema)");
+        Log("starting the service on an empty database (Database:AutoCreate: it creates its schema)");
         var readyFirst = await service.StartAsync();
         Log($"ready after {readyFirst.TotalMilliseconds:F0} ms (pid {service.Pid})");
 
@@ -248,7 +248,7 @@ public sealed partial class BenchRun(BenchOptions o)
     /// <summary>P4: <c>dotnet AssetLedger.Api.dll projections rebuild</c> with the service stopped, then the raw read and parse.</summary>
     private async Task<Row> RebuildAsync(Raw raw, ServiceHost service, long events)
     {
-        string[] tables = ["mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger"];
+        string[] tables = ["mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger", "mt_doc_casebalances"];
         var before = new List<(long, string)>();
         foreach (var t in tables) before.Add(await raw.DocumentsDigestAsync(t));
 

@@ -22,7 +22,10 @@ public sealed class ServiceHost(BenchOptions options, string signingKey) : IDisp
         ["ConnectionStrings__AssetLedger"] = options.ConnectionString,
         ["Auth__SigningKey"] = signingKey,
         ["ASPNETCORE_URLS"] = BaseUrl,
-        ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        // The configuration it is deployed with: Production (no scope validation of the dependency
+        // container, no demo sign-in), creating its schema on the empty benchmark database.
+        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["Database__AutoCreate"] = "true",
         ["DOTNET_NOLOGO"] = "1",
         ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
     };

@@ -14,33 +14,25 @@ public sealed record ReconciliationReport(IReadOnlyList<ReconciliationRow> Rows)
 
 /// <summary>
 /// What is owed and paid, per payee (all but our own treasury) and currency, over every case of the
-/// caller's jurisdiction. Computed at read time from the distribution and settlement events'
-/// folded state, so it always equals what those events say.
+/// caller's jurisdiction: the sum of each case's <see cref="CaseBalances"/>, a document the case's
+/// distribution and settlement events update in the transaction that appends them, so the report
+/// always equals what those events say. Reading it costs a small document per case with a
+/// distribution, not every case with its distributions' inputs and explanations.
 /// </summary>
 public static class Reconciliation
 {
     public static void MapReconciliation(this RouteGroupBuilder api) =>
         api.MapGet("/treasury/reconciliation", GetAsync).WithName("Reconciliation").WithTags("Distributions");
 
-    public static ReconciliationReport Compute(IEnumerable<Case> cases, string? currency) => new(
-        cases.SelectMany(c => c.Distributions.SelectMany(d => d.Allocations.Select(a => (d.DistributionId, a))))
-            .Where(x => !x.a.Allocation.Retained && x.a.Allocation.Payee.Type != PayeeType.Treasury)
-            .Where(x => currency is null || x.a.Allocation.Amount.Currency == currency)
-            .GroupBy(x => (x.a.Allocation.Payee, x.a.Allocation.Amount.Currency))
-            .Select(g =>
-            {
-                var due = g.Sum(x => x.a.Allocation.Amount.Amount);
-                var settled = g.Sum(x => x.a.Settled.Amount);
-                var cur = g.Key.Currency;
-                return new ReconciliationRow(g.Key.Payee, cur, new Money(due, cur), new Money(settled, cur), new Money(due - settled, cur),
-                    g.Select(x => x.DistributionId).Distinct().Count());
-            })
-            .OrderBy(r => r.Payee.Type).ThenBy(r => r.Payee.Id, StringComparer.Ordinal).ThenBy(r => r.Currency, StringComparer.Ordinal)
+    public static ReconciliationReport Compute(IEnumerable<CaseBalances> cases, string? currency) => new(
+        CaseBalances.Total(cases, currency)
+            .Select(b => new ReconciliationRow(b.Payee, b.Currency, new Money(b.Due, b.Currency), new Money(b.Settled, b.Currency),
+                new Money(b.Outstanding, b.Currency), b.Distributions))
             .ToList());
 
     /// <summary>The report over every case of the session's jurisdiction (the tenant) that has a distribution.</summary>
     public static async Task<ReconciliationReport> ReportAsync(IQuerySession session, string? currency, CancellationToken ct) =>
-        Compute(await session.Query<Case>().Where(c => c.HasDistributions).ToListAsync(ct), currency);
+        Compute(await session.Query<CaseBalances>().ToListAsync(ct), currency);
 
     private static Task<IResult> GetAsync(HttpContext http, string? currency, string? format, IDocumentStore store, CancellationToken ct) =>
         RequestPipeline.Query(http, async caller =>

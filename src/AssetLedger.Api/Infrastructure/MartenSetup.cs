@@ -46,6 +46,19 @@ public sealed class CaseProjection : SingleStreamProjection<Case, Guid>
             : snapshot;
 }
 
+/// <summary>A case's balances per payee and currency, for the treasury reconciliation (<see cref="CaseBalances"/>).</summary>
+public sealed class CaseBalancesProjection : SingleStreamProjection<CaseBalances, Guid>
+{
+    public CaseBalancesProjection()
+    {
+        IncludeType<DistributionComputed>();
+        IncludeType<AllocationSettled>();
+        EventTypes.RebuildInLargePages(this);
+    }
+
+    public override CaseBalances? Evolve(CaseBalances? snapshot, Guid id, IEvent e) => CaseBalances.Evolve(snapshot, id, e.Data);
+}
+
 public sealed class CourtOrderLedgerProjection : SingleStreamProjection<CourtOrderLedger, Guid>
 {
     public CourtOrderLedgerProjection()
@@ -142,6 +155,7 @@ public static class MartenSetup
         opts.Projections.Add(new AssetProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CaseProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CourtOrderLedgerProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new CaseBalancesProjection(), ProjectionLifecycle.Inline);
 
         opts.Schema.For<Asset>().Index(a => a.CaseId);
         opts.Schema.For<CommandRecord>();

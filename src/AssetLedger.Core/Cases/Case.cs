@@ -42,7 +42,6 @@ public sealed record Case
     public IReadOnlyList<DistributionState> Distributions { get; init; } = [];
     /// <summary>Assets already covered by a distribution: never distributed twice.</summary>
     public IReadOnlyList<Guid> DistributedAssetIds { get; init; } = [];
-    public bool HasDistributions { get; init; }
     public long Version { get; init; }
     /// <summary>U+001F: a control character no text field and no search may contain, so a search never spans both fields.</summary>
     public const string SearchSeparator = "\u001F";
@@ -83,7 +82,6 @@ public sealed record Case
                 VictimClaims = Treasury.ApplyPayments(state.VictimClaims, e),
                 Distributions = [.. state.Distributions, Treasury.Start(e)],
                 DistributedAssetIds = [.. state.DistributedAssetIds, .. e.Input.Assets.Select(a => a.AssetId)],
-                HasDistributions = true,
             },
             AllocationSettled e => state with { Distributions = Treasury.Settle(state.Distributions, e) },
             _ => state,

@@ -547,7 +547,7 @@ public static class FaultDatabase
     /// <summary>Every projected document, as stored: tenant, id and the jsonb text, table by table.</summary>
     public static async Task<Dictionary<string, List<string>>> DocumentsAsync(string connectionString)
     {
-        var tables = new[] { "mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger" };
+        var tables = new[] { "mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger", "mt_doc_casebalances" };
         var result = new Dictionary<string, List<string>>();
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.OpenAsync();
