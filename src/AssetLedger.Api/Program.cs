@@ -14,7 +14,7 @@ using Serilog;
 using Serilog.Events;
 using Wolverine;
 
-if (DevToken.TryRun(args, out var exitCode) || VerifyCommand.TryRun(args, out exitCode)) return exitCode;
+if (DevToken.TryRun(args, out var exitCode) || VerifyCommand.TryRun(args, out exitCode) || RebuildCommand.TryRun(args, out exitCode)) return exitCode;
 
 var builder = WebApplication.CreateBuilder(args);
 ThreadPoolFloor.Apply(builder.Configuration);

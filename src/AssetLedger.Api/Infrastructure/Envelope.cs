@@ -34,6 +34,15 @@ public static class Envelope
 
     public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
 
+    /// <summary>The recording time from the raw <c>headers</c> column: <c>headers ->> 'recordedAt'</c> (see <see cref="RecordedAtHeaderSql"/>).</summary>
+    public static Instant ParseRecordedAt(string? text, Guid streamId, long version) =>
+        text is not null && InstantPattern.ExtendedIso.Parse(text) is { Success: true } r
+            ? r.Value
+            : throw new InvalidOperationException($"Event of stream {streamId} v{version} has no valid recordedAt header ({text ?? "none"}).");
+
+    /// <summary>The SQL expression that reads the recording time from a row of mt_events.</summary>
+    public const string RecordedAtHeaderSql = "headers ->> '" + RecordedAt + "'";
+
     /// <summary>
     /// The application's recording time. Marten's header deserialisation may hand an ISO string
     /// back as a DateTime or DateTimeOffset, so every shape is accepted; all keep 100 ns precision.

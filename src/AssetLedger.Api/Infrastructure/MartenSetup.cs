@@ -26,9 +26,12 @@ public sealed class AssetProjection : SingleStreamProjection<Asset, Guid>
         EventTypes.RebuildInLargePages(this);
     }
 
-    public override Asset? Evolve(Asset? snapshot, Guid id, IEvent e) =>
-        e.Data is AssetRegistered || (snapshot is not null && e.Data is IAssetEvent)
-            ? Asset.Evolve(snapshot, e.Data, e.Version, Envelope.RecordedAtOf(e))
+    public override Asset? Evolve(Asset? snapshot, Guid id, IEvent e) => Fold(snapshot, e.Data, e.Version, () => Envelope.RecordedAtOf(e));
+
+    /// <summary>The fold itself, shared with <see cref="Ops.ProjectionRebuilder"/>.</summary>
+    public static Asset? Fold(Asset? snapshot, object data, long version, Func<Instant> recordedAt) =>
+        data is AssetRegistered || (snapshot is not null && data is IAssetEvent)
+            ? Asset.Evolve(snapshot, data, version, recordedAt())
             : snapshot;
 }
 
@@ -40,15 +43,21 @@ public sealed class CaseProjection : SingleStreamProjection<Case, Guid>
         EventTypes.RebuildInLargePages(this);
     }
 
-    public override Case? Evolve(Case? snapshot, Guid id, IEvent e) =>
-        e.Data is CaseOpened || (snapshot is not null && e.Data is ICaseEvent)
-            ? Case.Evolve(snapshot, e.Data, e.Version)
+    public override Case? Evolve(Case? snapshot, Guid id, IEvent e) => Fold(snapshot, e.Data, e.Version);
+
+    /// <summary>The fold itself, shared with <see cref="Ops.ProjectionRebuilder"/>.</summary>
+    public static Case? Fold(Case? snapshot, object data, long version) =>
+        data is CaseOpened || (snapshot is not null && data is ICaseEvent)
+            ? Case.Evolve(snapshot, data, version)
             : snapshot;
 }
 
 /// <summary>A case's balances per payee and currency, for the treasury reconciliation (<see cref="CaseBalances"/>).</summary>
 public sealed class CaseBalancesProjection : SingleStreamProjection<CaseBalances, Guid>
 {
+    /// <summary>The events this projection reads, shared with <see cref="Ops.ProjectionRebuilder"/>.</summary>
+    public static bool Includes(object data) => data is DistributionComputed or AllocationSettled;
+
     public CaseBalancesProjection()
     {
         IncludeType<DistributionComputed>();
@@ -67,9 +76,12 @@ public sealed class CourtOrderLedgerProjection : SingleStreamProjection<CourtOrd
         EventTypes.RebuildInLargePages(this);
     }
 
-    public override CourtOrderLedger? Evolve(CourtOrderLedger? snapshot, Guid id, IEvent e) =>
-        e.Data is OrderRegistered || (snapshot is not null && e.Data is IOrderEvent)
-            ? CourtOrderLedger.Evolve(snapshot, e.Data, e.Version)
+    public override CourtOrderLedger? Evolve(CourtOrderLedger? snapshot, Guid id, IEvent e) => Fold(snapshot, e.Data, e.Version);
+
+    /// <summary>The fold itself, shared with <see cref="Ops.ProjectionRebuilder"/>.</summary>
+    public static CourtOrderLedger? Fold(CourtOrderLedger? snapshot, object data, long version) =>
+        data is OrderRegistered || (snapshot is not null && data is IOrderEvent)
+            ? CourtOrderLedger.Evolve(snapshot, data, version)
             : snapshot;
 }
 
@@ -123,6 +135,14 @@ public static class MartenSetup
         var builder = new NpgsqlDataSourceBuilder(WithDefaults(connectionString));
         builder.UseNodaTime();
         return builder.Build();
+    }
+
+    /// <summary>The service's store options, for a store built outside the host (command-line commands).</summary>
+    public static StoreOptions Options(NpgsqlDataSource dataSource, bool autoCreate)
+    {
+        var opts = new StoreOptions();
+        Configure(opts, dataSource, autoCreate);
+        return opts;
     }
 
     public static void Configure(StoreOptions opts, NpgsqlDataSource dataSource, bool autoCreate)
