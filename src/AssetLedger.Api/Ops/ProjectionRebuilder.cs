@@ -10,7 +10,7 @@ using NpgsqlTypes;
 namespace AssetLedger.Api.Ops;
 
 /// <summary>What one rebuild did.</summary>
-public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int> Documents, TimeSpan Elapsed);
+public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int> Documents, TimeSpan Elapsed, TimeSpan Reading, TimeSpan Writing);
 
 /// <summary>
 /// Rebuilds every projected document from the events in one pass and one transaction.
@@ -79,6 +79,7 @@ public static class ProjectionRebuilder
             }
         }
 
+        var reading = clock.Elapsed;
         await using (var truncate = new NpgsqlCommand($"truncate table {string.Join(", ", Tables.Select(t => schema + "." + t))}", conn, tx))
             await truncate.ExecuteNonQueryAsync(ct);
         var documents = new Dictionary<string, int>
@@ -89,7 +90,7 @@ public static class ProjectionRebuilder
             [Tables[3]] = await WriteAsync(conn, Tables[3], balances, serializer, ct),
         };
         await tx.CommitAsync(ct);
-        return new RebuildReport(events, documents, clock.Elapsed);
+        return new RebuildReport(events, documents, clock.Elapsed, reading, clock.Elapsed - reading);
     }
 
     private static async Task<int> WriteAsync<T>(NpgsqlConnection conn, string table, Folded<T> folded, ISerializer serializer, CancellationToken ct) where T : class
