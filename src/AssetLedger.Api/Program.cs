@@ -64,6 +64,7 @@ builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOpt
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 8 * RequestPipeline.MaxBodyBytes);
 
 var app = builder.Build();
+ThreadPoolFloor.UseLogger(app.Services.GetRequiredService<ILoggerFactory>());
 
 app.UseMiddleware<CorrelationMiddleware>();
 app.UseSerilogRequestLogging(o =>

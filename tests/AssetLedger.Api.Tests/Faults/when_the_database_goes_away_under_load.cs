@@ -154,6 +154,7 @@ public sealed class when_the_database_goes_away_under_load(ITestOutputHelper out
         output.WriteLine(run.Figures($"R4 database outage ({(freeze ? "SIGSTOP/SIGCONT" : "pg_ctl stop -m " + mode)}, {Outage.TotalSeconds:F0} s), {Clients} clients, in-process host"));
         output.WriteLine($"ambiguous commands (503 or no response): {load.Count(e => e.Ambiguous)} requests, {replays.Count} keys; " +
                          $"stored before the replay: {beforeReplay.AmbiguousStored}, not stored: {beforeReplay.AmbiguousNotStored}; replays 2xx: {replays.Count(r => r.Replay.Ok)}");
+        output.WriteLine($"thread-pool watchdog: raised the floor {AssetLedger.Api.Infrastructure.ThreadPoolFloor.Raises} times in this test process so far");
         output.WriteLine($"first command acknowledged after the restart: {(firstOk is null ? "none" : $"{(firstOk.EndedAt - up).TotalMilliseconds:F0} ms")}");
         output.WriteLine("before replay " + beforeReplay);
         output.WriteLine("after replay  " + afterReplay);
