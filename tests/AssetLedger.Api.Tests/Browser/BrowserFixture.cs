@@ -68,7 +68,12 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await page.GetByTestId("signin-" + demoUser).ClickAsync();
-        await page.WaitForURLAsync("**/cases");
+        // Wait for the signed-in cases page itself rather than for the browser's "load" event: with
+        // both cores loaded, Chromium once did not report "load" for this navigation within 90 s
+        // although the service had answered every request (only "networkidle" was seen).
+        await page.WaitForURLAsync("**/cases", new() { WaitUntil = WaitUntilState.Commit });
+        await Assertions.Expect(page.GetByTestId("who")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Cases", Exact = true })).ToBeVisibleAsync();
         return page;
     }
 
