@@ -54,8 +54,7 @@ public static class Envelope
         {
             DateTimeOffset dto => Instant.FromDateTimeOffset(dto),
             DateTime dt => Instant.FromDateTimeUtc(dt.Kind == DateTimeKind.Local ? dt.ToUniversalTime() : DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-            _ when Header(e, RecordedAt) is { } s && InstantPattern.ExtendedIso.Parse(s) is { Success: true } r => r.Value,
-            _ => throw new InvalidOperationException($"Event {e.Id} (stream {e.StreamId} v{e.Version}) has no recordedAt header."),
+            _ => ParseRecordedAt(Header(e, RecordedAt), e.StreamId, e.Version),
         };
     }
 

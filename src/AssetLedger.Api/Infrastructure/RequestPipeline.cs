@@ -48,15 +48,17 @@ public static class RequestPipeline
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(4);
 
     private static async Task<IResult> WithinDeadline(HttpContext http, Func<Task<IResult>> work) =>
-        await WithinDeadline(work(), http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RequestPipeline)), http.RequestAborted)
+        await WithinDeadline(work(), http, typeof(RequestPipeline))
         ?? Problems.Unavailable("The database did not answer in time; retry the request (with the same id for a command).");
 
     /// <summary>
     /// The work's result, or null when <see cref="Deadline"/> passed first. Abandoned work is left
-    /// to finish (or fail) on its own and only logged. Used by the API and by the web pages.
+    /// to finish (or fail) on its own and only logged (category <paramref name="logCategory"/>; the
+    /// logger is only created then, not on every request). Used by the API and by the web pages.
     /// </summary>
-    public static async Task<T?> WithinDeadline<T>(Task<T> task, ILogger log, CancellationToken aborted) where T : class
+    public static async Task<T?> WithinDeadline<T>(Task<T> task, HttpContext http, Type logCategory) where T : class
     {
+        var aborted = http.RequestAborted;
         using var timer = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var finished = await Task.WhenAny(task, Task.Delay(Deadline, timer.Token));
         if (finished == task)
@@ -66,6 +68,7 @@ public static class RequestPipeline
         }
         aborted.ThrowIfCancellationRequested();
 
+        var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(logCategory);
         log.LogWarning("No answer within {Deadline} s; answering 503", Deadline.TotalSeconds);
         _ = task.ContinueWith(
             t => log.LogInformation("Work abandoned after the deadline ended: {Outcome}", t.IsFaulted ? t.Exception!.GetBaseException().GetType().Name : "completed"),

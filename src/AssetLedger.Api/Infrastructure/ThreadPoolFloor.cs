@@ -35,7 +35,7 @@ public static class ThreadPoolFloor
     public static long Raises => Interlocked.Read(ref _raises);
 
     private static long _raises;
-    private static ILogger? _log;
+    private static volatile ILogger? _log;
 
     /// <summary>Where the watchdog reports (once the host's logging exists).</summary>
     public static void UseLogger(ILoggerFactory loggers) => _log = loggers.CreateLogger(typeof(ThreadPoolFloor));

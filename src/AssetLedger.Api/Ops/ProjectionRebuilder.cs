@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
@@ -41,7 +40,7 @@ public static class ProjectionRebuilder
         var cases = new Folded<Case>();
         var orders = new Folded<CourtOrderLedger>();
         var balances = new Folded<CaseBalances>();
-        var types = new ConcurrentDictionary<string, Type>(StringComparer.Ordinal);
+        var types = new Dictionary<string, Type>(StringComparer.Ordinal);
         long events = 0;
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -63,7 +62,8 @@ public static class ProjectionRebuilder
                 var streamId = reader.GetGuid(1);
                 var version = reader.GetInt64(2);
                 var dotnetType = reader.GetString(3);
-                var type = types.GetOrAdd(dotnetType, t => Type.GetType(t) ?? throw new InvalidOperationException($"Unknown event type {t} (stream {streamId} v{version})."));
+                if (!types.TryGetValue(dotnetType, out var type))
+                    types[dotnetType] = type = Type.GetType(dotnetType) ?? throw new InvalidOperationException($"Unknown event type {dotnetType} (stream {streamId} v{version}).");
                 var data = serializer.FromJson(type, reader, 5);
                 var key = (tenant, streamId);
                 events++;

@@ -84,8 +84,7 @@ public abstract class WebPage : PageModel
             return null;
         }
         // The API's deadline: a database that does not answer gives the form back with a 503, never a hang.
-        var log = HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(GetType());
-        var outcome = await RequestPipeline.WithinDeadline(bus.InvokeAsync<Outcome>(message!, ct), log, HttpContext.RequestAborted)
+        var outcome = await RequestPipeline.WithinDeadline(bus.InvokeAsync<Outcome>(message!, ct), HttpContext, GetType())
             ?? new Outcome.Unavailable("The database did not answer in time; submit the form again (it will not be recorded twice).");
         switch (outcome)
         {

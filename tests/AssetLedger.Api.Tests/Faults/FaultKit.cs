@@ -156,7 +156,6 @@ public sealed class LoadRun
         }
     }
 
-    /// <summary>Every ambiguous command, sent again (same key, same body) to <paramref name="target"/>: the way a client resolves it.</summary>
     private readonly ConcurrentQueue<(TimeSpan At, int Threads, long Queued)> _pool = new();
 
     /// <summary>
@@ -172,6 +171,7 @@ public sealed class LoadRun
         }
     }
 
+    /// <summary>Every ambiguous command, sent again (same key, same body) to <paramref name="target"/>: the way a client resolves it.</summary>
     public async Task<IReadOnlyList<(Exchange Original, Exchange Replay)>> ReplayAmbiguousAsync(Target target)
     {
         // One replay per key, in the order first sent; keys that ended with a definite answer are settled.
@@ -544,7 +544,7 @@ public static class FaultDatabase
         return cs;
     }
 
-    /// <summary>Every projected document, as stored: tenant, id and the jsonb text, table by table.</summary>
+    /// <summary>Every projected document, as stored: tenant, id, .NET type, version and the jsonb text, table by table.</summary>
     public static async Task<Dictionary<string, List<string>>> DocumentsAsync(string connectionString)
     {
         var tables = AssetLedger.Api.Ops.ProjectionRebuilder.Tables;
@@ -571,10 +571,6 @@ public static class FaultDatabase
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    /// <summary>
-    /// R7: the projected documents equal a full rebuild (<c>AssetLedger.Api projections rebuild</c>, the
-    /// service's own command line), byte for byte. Run with no service writing.
-    /// </summary>
     /// <summary>
     /// R7: the stored documents equal a rebuild from the events, by the service's one-pass <c>rebuild</c>
     /// and by Marten's own <c>projections rebuild</c> (two independent implementations), each compared

@@ -1,5 +1,6 @@
 using AssetLedger.Api.Ops;
 using AssetLedger.Api.Tests.Distribution;
+using AssetLedger.Api.Tests.Faults;
 using AssetLedger.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -15,18 +16,6 @@ namespace AssetLedger.Api.Tests.Operations;
 /// </summary>
 public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTest(fixture)
 {
-    private async Task<List<string>> DocumentsAsync(string table)
-    {
-        await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(
-            $"select tenant_id || ' ' || id::text || ' ' || mt_dotnet_type || ' v' || mt_version::text || ' ' || data::text from assetledger.{table} order by tenant_id, id", conn);
-        var rows = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-        return rows;
-    }
-
     private async Task ScenarioAsync(Desk desk)
     {
         var caseId = await Client.OpenCase(desk);
@@ -54,18 +43,18 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         await ScenarioAsync(Desk.NL);
         await ScenarioAsync(Desk.ES);
 
-        var before = new Dictionary<string, List<string>>();
-        foreach (var table in ProjectionRebuilder.Tables) before[table] = await DocumentsAsync(table);
+        var before = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
         Assert.All(ProjectionRebuilder.Tables, t => Assert.NotEmpty(before[t]));
 
         var report = await ProjectionRebuilder.RebuildAsync(
             Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, CancellationToken.None);
 
         Assert.Equal(await Fixture.EventCountAsync(), report.Events);
+        var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
         foreach (var table in ProjectionRebuilder.Tables)
         {
             Assert.Equal(before[table].Count, report.Documents[table]);
-            Assert.Equal(before[table], await DocumentsAsync(table));
+            Assert.Equal(before[table], after[table]);
         }
     }
 
@@ -73,8 +62,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
     public async Task the_rebuild_replaces_documents_that_were_altered_or_lost()
     {
         await ScenarioAsync(Desk.NL);
-        var cases = await DocumentsAsync("mt_doc_case");
-        var assets = await DocumentsAsync("mt_doc_asset");
+        var before = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
         await using (var conn = new NpgsqlConnection(Fixture.ConnectionString))
         {
             await conn.OpenAsync();
@@ -82,11 +70,12 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
                 "update assetledger.mt_doc_case set data = jsonb_set(data, '{title}', '\"altered\"'); delete from assetledger.mt_doc_asset where ctid in (select ctid from assetledger.mt_doc_asset limit 1)", conn);
             await tamper.ExecuteNonQueryAsync();
         }
-        Assert.NotEqual(cases, await DocumentsAsync("mt_doc_case"));
+        Assert.NotEqual(before["mt_doc_case"], (await FaultDatabase.DocumentsAsync(Fixture.ConnectionString))["mt_doc_case"]);
 
         await ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, CancellationToken.None);
 
-        Assert.Equal(cases, await DocumentsAsync("mt_doc_case"));
-        Assert.Equal(assets, await DocumentsAsync("mt_doc_asset"));
+        var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
+        Assert.Equal(before["mt_doc_case"], after["mt_doc_case"]);
+        Assert.Equal(before["mt_doc_asset"], after["mt_doc_asset"]);
     }
 }
