@@ -36,10 +36,6 @@ public static class ProjectionRebuilder
         var clock = Stopwatch.StartNew();
         var serializer = store.Options.Serializer();
         var schema = MartenSetup.Schema;
-        var assets = new Folded<Asset>();
-        var cases = new Folded<Case>();
-        var orders = new Folded<CourtOrderLedger>();
-        var balances = new Folded<CaseBalances>();
         var types = new Dictionary<string, Type>(StringComparer.Ordinal);
         long events = 0;
 
@@ -51,66 +47,145 @@ public static class ProjectionRebuilder
             await lockEvents.ExecuteNonQueryAsync(ct);
         }
 
-        await using (var read = new NpgsqlCommand(
-            $"select tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data from {schema}.mt_events order by seq_id", conn, tx))
+        // This thread only reads rows; deserialising and folding (most of the work) run on one
+        // folder per core. A stream always goes to the same folder, so each stream's events are
+        // folded in order, and the folders' documents never overlap.
+        var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(serializer)).ToArray();
+        var running = folders.Select(f => f.RunAsync(ct)).ToArray();
+        try
         {
+            await using var read = new NpgsqlCommand(
+                $"select tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data from {schema}.mt_events order by seq_id", conn, tx);
             read.CommandTimeout = 0;
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
-                var tenant = reader.GetString(0);
                 var streamId = reader.GetGuid(1);
                 var version = reader.GetInt64(2);
                 var dotnetType = reader.GetString(3);
                 if (!types.TryGetValue(dotnetType, out var type))
                     types[dotnetType] = type = Type.GetType(dotnetType) ?? throw new InvalidOperationException($"Unknown event type {dotnetType} (stream {streamId} v{version}).");
-                var data = serializer.FromJson(type, reader, 5);
-                var key = (tenant, streamId);
+                var row = new Row(reader.GetString(0), streamId, version, type, reader.IsDBNull(4) ? null : reader.GetString(4), await reader.GetFieldValueAsync<byte[]>(5, ct));
+                await folders[(int)((uint)streamId.GetHashCode() % (uint)folders.Length)].AddAsync(row, ct);
                 events++;
-
-                if (data is IAssetEvent)
-                {
-                    var recordedAt = reader.IsDBNull(4) ? null : reader.GetString(4);
-                    assets.Apply(key, version, s => AssetProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(recordedAt, streamId, version)));
-                }
-                if (data is ICaseEvent) cases.Apply(key, version, s => CaseProjection.Fold(s, data, version));
-                if (data is IOrderEvent) orders.Apply(key, version, s => CourtOrderLedgerProjection.Fold(s, data, version));
-                if (CaseBalancesProjection.Includes(data)) balances.Apply(key, version, s => CaseBalances.Evolve(s, streamId, data));
             }
+            foreach (var f in folders) await f.FlushAsync(ct);
         }
+        catch (System.Threading.Channels.ChannelClosedException)
+        {
+            // A folder failed and closed its queue; its own exception is thrown below.
+        }
+        finally
+        {
+            foreach (var f in folders) f.Complete();
+        }
+        await Task.WhenAll(running);
 
         var reading = clock.Elapsed;
+        // Documents are serialised in the background, one table per task, while earlier tables are copied.
+        var assets = Serialise(folders.Select(f => f.Assets), serializer);
+        var cases = Serialise(folders.Select(f => f.Cases), serializer);
+        var orders = Serialise(folders.Select(f => f.Orders), serializer);
+        var balances = Serialise(folders.Select(f => f.Balances), serializer);
         await using (var truncate = new NpgsqlCommand($"truncate table {string.Join(", ", Tables.Select(t => schema + "." + t))}", conn, tx))
             await truncate.ExecuteNonQueryAsync(ct);
         var documents = new Dictionary<string, int>
         {
-            [Tables[0]] = await WriteAsync(conn, Tables[0], assets, serializer, ct),
-            [Tables[1]] = await WriteAsync(conn, Tables[1], cases, serializer, ct),
-            [Tables[2]] = await WriteAsync(conn, Tables[2], orders, serializer, ct),
-            [Tables[3]] = await WriteAsync(conn, Tables[3], balances, serializer, ct),
+            [Tables[0]] = await WriteAsync(conn, Tables[0], await assets, ct),
+            [Tables[1]] = await WriteAsync(conn, Tables[1], await cases, ct),
+            [Tables[2]] = await WriteAsync(conn, Tables[2], await orders, ct),
+            [Tables[3]] = await WriteAsync(conn, Tables[3], await balances, ct),
         };
         await tx.CommitAsync(ct);
         return new RebuildReport(events, documents, clock.Elapsed, reading, clock.Elapsed - reading);
     }
 
-    private static async Task<int> WriteAsync<T>(NpgsqlConnection conn, string table, Folded<T> folded, ISerializer serializer, CancellationToken ct) where T : class
+    /// <summary>One event as read: deserialised and folded later, by its stream's folder.</summary>
+    private sealed record Row(string Tenant, Guid StreamId, long Version, Type Type, string? RecordedAt, byte[] Data);
+
+    /// <summary>One projected document, serialised, ready to copy.</summary>
+    private sealed record Written(string Tenant, Guid Id, string Json, string DotnetType, long Version);
+
+    /// <summary>Deserialises and folds the events of the streams it is given, in the order given.</summary>
+    private sealed class Folder(ISerializer serializer)
     {
-        var written = 0;
+        private const int ChunkSize = 256;
+        private readonly System.Threading.Channels.Channel<List<Row>> queue =
+            System.Threading.Channels.Channel.CreateBounded<List<Row>>(new System.Threading.Channels.BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        private List<Row> chunk = new(ChunkSize);
+
+        public Folded<Asset> Assets { get; } = new();
+        public Folded<Case> Cases { get; } = new();
+        public Folded<CourtOrderLedger> Orders { get; } = new();
+        public Folded<CaseBalances> Balances { get; } = new();
+
+        public async ValueTask AddAsync(Row row, CancellationToken ct)
+        {
+            chunk.Add(row);
+            if (chunk.Count < ChunkSize) return;
+            await queue.Writer.WriteAsync(chunk, ct);
+            chunk = new List<Row>(ChunkSize);
+        }
+
+        /// <summary>Hands over the last rows (waiting for room in the queue, like every other chunk).</summary>
+        public async ValueTask FlushAsync(CancellationToken ct)
+        {
+            if (chunk.Count > 0) await queue.Writer.WriteAsync(chunk, ct);
+            chunk = [];
+        }
+
+        /// <summary>No more rows: the folder finishes once those queued are folded.</summary>
+        public void Complete() => queue.Writer.TryComplete();
+
+        public Task RunAsync(CancellationToken ct) => Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var rows in queue.Reader.ReadAllAsync(ct))
+                    foreach (var row in rows)
+                        Fold(row);
+            }
+            catch (Exception ex)
+            {
+                queue.Writer.TryComplete(ex); // the reader stops instead of waiting for room forever
+                throw;
+            }
+        }, ct);
+
+        private void Fold(Row row)
+        {
+            var data = serializer.FromJson(row.Type, new MemoryStream(row.Data, writable: false));
+            var key = (row.Tenant, row.StreamId);
+            var (streamId, version) = (row.StreamId, row.Version);
+            if (data is IAssetEvent)
+                Assets.Apply(key, version, s => AssetProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version)));
+            if (data is ICaseEvent) Cases.Apply(key, version, s => CaseProjection.Fold(s, data, version));
+            if (data is IOrderEvent) Orders.Apply(key, version, s => CourtOrderLedgerProjection.Fold(s, data, version));
+            if (CaseBalancesProjection.Includes(data)) Balances.Apply(key, version, s => CaseBalances.Evolve(s, streamId, data));
+        }
+    }
+
+    private static Task<List<Written>> Serialise<T>(IEnumerable<Folded<T>> parts, ISerializer serializer) where T : class =>
+        Task.Run(() => parts.SelectMany(p => p.Documents)
+            .Where(d => d.Value.Doc is not null)
+            .Select(d => new Written(d.Key.Tenant, d.Key.Id, serializer.ToJson(d.Value.Doc!), d.Value.Doc!.GetType().FullName!, d.Value.Version))
+            .ToList());
+
+    private static async Task<int> WriteAsync(NpgsqlConnection conn, string table, List<Written> documents, CancellationToken ct)
+    {
         await using var copy = await conn.BeginBinaryImportAsync(
             $"copy {MartenSetup.Schema}.{table} (tenant_id, id, data, mt_dotnet_type, mt_version) from stdin (format binary)", ct);
-        foreach (var ((tenant, id), (doc, version)) in folded.Documents)
+        foreach (var d in documents)
         {
-            if (doc is null) continue;
             await copy.StartRowAsync(ct);
-            await copy.WriteAsync(tenant, NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(id, NpgsqlDbType.Uuid, ct);
-            await copy.WriteAsync(serializer.ToJson(doc), NpgsqlDbType.Jsonb, ct);
-            await copy.WriteAsync(doc.GetType().FullName!, NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(version, NpgsqlDbType.Bigint, ct);
-            written++;
+            await copy.WriteAsync(d.Tenant, NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(d.Id, NpgsqlDbType.Uuid, ct);
+            await copy.WriteAsync(d.Json, NpgsqlDbType.Jsonb, ct);
+            await copy.WriteAsync(d.DotnetType, NpgsqlDbType.Varchar, ct);
+            await copy.WriteAsync(d.Version, NpgsqlDbType.Bigint, ct);
         }
         await copy.CompleteAsync(ct);
-        return written;
+        return documents.Count;
     }
 
     /// <summary>One projection's documents by (tenant, stream), with the version of the last event it read.</summary>
