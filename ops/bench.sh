@@ -84,15 +84,24 @@ cs=$(ops/postgres.sh start "$pgdata" "$pg_port" 2>"$work/postgres-start.log") ||
 }
 : >"$work/service.log"
 
-echo "bench.sh: building the service and the benchmark (Release)" >&2
-dotnet build src/AssetLedger.Api -c Release -nologo -v quiet >&2
+# The service is measured as it is deployed: published in Release, ReadyToRun (precompiled, as in
+# ops/Dockerfile), into a folder of its own, so building the working tree meanwhile does not touch it.
+# (--service-dll PATH measures that build instead, as it is: nothing is published then.)
+service_dll=$work/service/AssetLedger.Api.dll
+for a in "${extra[@]}"; do [[ "$a" == --service-dll ]] && service_dll=""; done
+if [[ -n "$service_dll" ]]; then
+  echo "bench.sh: publishing the service (Release, ReadyToRun)" >&2
+  dotnet publish src/AssetLedger.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$work/service" -nologo -v quiet >&2
+fi
+echo "bench.sh: building the benchmark (Release)" >&2
 dotnet build src/AssetLedger.Benchmarks -c Release -nologo -v quiet >&2
 
 # In the background so that a signal to this script runs the cleanup at once.
 rc=0
 dotnet src/AssetLedger.Benchmarks/bin/Release/net10.0/AssetLedger.Benchmarks.dll \
   --connection "$cs" \
-  --service-dll src/AssetLedger.Api/bin/Release/net10.0/AssetLedger.Api.dll \
+  ${service_dll:+--service-dll "$service_dll"} \
   --port "$http_port" --work-dir "$work" --pid-file "$pidfile" \
   "${quick[@]}" "${json[@]}" "${extra[@]}" &
 bench_pid=$!

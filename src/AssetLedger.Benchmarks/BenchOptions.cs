@@ -10,18 +10,19 @@ public sealed record Sizes(
     int Distributions,        // P5: distributions the reconciliation runs over
     int DistributionsPerCase, // P5: realised assets (one distribution each) per case
     long RebuildEvents,       // P4: events in the store before the rebuild (topped up with valuations); 0 = what the other measures left
+    TimeSpan SteadyState,     // before P1: untimed load until the service's background JIT settles (at least this, at most 4x)
     TimeSpan Warmup,          // P1, P2: untimed load before each timed window
     TimeSpan Duration,        // P1, P2: timed window, for the service and for the raw baseline each
     int LatencySamples,       // P3, P5: timed sequential requests
     int Clients)              // P1, P2: concurrent clients (and raw connections)
 {
     public static readonly Sizes Quick = new(
-        Assets: 5_000, AssetsPerCase: 50, HistoryEvents: 200, Distributions: 300, DistributionsPerCase: 5,
-        RebuildEvents: 0, Warmup: TimeSpan.FromSeconds(2), Duration: TimeSpan.FromSeconds(6), LatencySamples: 100, Clients: 8);
+        Assets: 12_000, AssetsPerCase: 50, HistoryEvents: 200, Distributions: 300, DistributionsPerCase: 5,
+        RebuildEvents: 0, SteadyState: TimeSpan.FromSeconds(15), Warmup: TimeSpan.FromSeconds(5), Duration: TimeSpan.FromSeconds(6), LatencySamples: 100, Clients: 8);
 
     public static readonly Sizes Full = new(
         Assets: 100_000, AssetsPerCase: 50, HistoryEvents: 1_000, Distributions: 10_000, DistributionsPerCase: 5,
-        RebuildEvents: 1_000_000, Warmup: TimeSpan.FromSeconds(5), Duration: TimeSpan.FromSeconds(30), LatencySamples: 500, Clients: 8);
+        RebuildEvents: 1_000_000, SteadyState: TimeSpan.FromSeconds(30), Warmup: TimeSpan.FromSeconds(10), Duration: TimeSpan.FromSeconds(30), LatencySamples: 500, Clients: 8);
 }
 
 public sealed class BenchOptions
@@ -43,7 +44,7 @@ public sealed class BenchOptions
         usage: AssetLedger.Benchmarks --connection <npgsql connection string> [--quick] [--json PATH]
                  [--service-dll PATH] [--port 55451] [--work-dir .data/bench] [--pid-file PATH] [--note TEXT]
                  [--assets N] [--history-events N] [--distributions N] [--rebuild-events N]
-                 [--duration SECONDS] [--warmup SECONDS] [--samples N] [--clients N]
+                 [--duration SECONDS] [--warmup SECONDS] [--steady-state SECONDS] [--samples N] [--clients N]
         Normally run through ops/bench.sh, which starts PostgreSQL and builds everything in Release.
         """;
 
@@ -65,7 +66,7 @@ public sealed class BenchOptions
                 case "--work-dir": o.WorkDir = Next(); break;
                 case "--note": o.Note = Next(); break;
                 case "--assets" or "--history-events" or "--distributions" or "--rebuild-events"
-                    or "--duration" or "--warmup" or "--samples" or "--clients":
+                    or "--duration" or "--warmup" or "--steady-state" or "--samples" or "--clients":
                     var key = args[i];
                     overrides[key] = Next();
                     break;
@@ -87,6 +88,7 @@ public sealed class BenchOptions
                 "--rebuild-events" => s with { RebuildEvents = long.Parse(value, inv) },
                 "--duration" => s with { Duration = TimeSpan.FromSeconds(double.Parse(value, inv)) },
                 "--warmup" => s with { Warmup = TimeSpan.FromSeconds(double.Parse(value, inv)) },
+                "--steady-state" => s with { SteadyState = TimeSpan.FromSeconds(double.Parse(value, inv)) },
                 "--samples" => s with { LatencySamples = int.Parse(value, inv) },
                 "--clients" => s with { Clients = int.Parse(value, inv) },
                 _ => s,

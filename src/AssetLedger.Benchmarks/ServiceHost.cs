@@ -45,6 +45,9 @@ public sealed class ServiceHost(BenchOptions options, string signingKey) : IDisp
         psi.ArgumentList.Add(dll);
         psi.ArgumentList.Add(log);
         foreach (var (k, v) in Environment) psi.Environment[k] = v;
+        // Experiments (runtime settings of the service only, e.g. DOTNET_TieredPGO=0): "K=V;K2=V2".
+        foreach (var pair in (System.Environment.GetEnvironmentVariable("ASSETLEDGER_BENCH_SERVICE_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            if (pair.Split('=', 2) is [var key, var value]) psi.Environment[key.Trim()] = value;
 
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
@@ -85,6 +88,36 @@ public sealed class ServiceHost(BenchOptions options, string signingKey) : IDisp
         process = null;
         if (options.PidFile is not null) File.Delete(options.PidFile);
     }
+
+    /// <summary>
+    /// CPU ticks (1/100 s) used so far by each of the service's tiered-compilation threads (".NET Tiered Com",
+    /// the runtime's background JIT that recompiles hot methods), by thread id, from /proc/&lt;pid&gt;/task.
+    /// </summary>
+    public Dictionary<int, long> JitThreadTicks()
+    {
+        var ticks = new Dictionary<int, long>();
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{Pid}/task"))
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal)) continue;
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
+                        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime + stime
+                }
+                catch (IOException) { } // the thread ended meanwhile
+            }
+        }
+        catch (IOException) { }
+        return ticks;
+    }
+
+    /// <summary>Seconds of CPU the background JIT used between two <see cref="JitThreadTicks"/> samples (threads that ended in between are not counted).</summary>
+    public static double JitSecondsBetween(Dictionary<int, long> before, Dictionary<int, long> after) =>
+        after.Sum(kv => kv.Value - before.GetValueOrDefault(kv.Key)) / 100.0;
 
     /// <summary>Resident set size of the service from /proc/&lt;pid&gt;/status (VmRSS, in KiB), in MB (10^6 bytes).</summary>
     public double? RssMB()

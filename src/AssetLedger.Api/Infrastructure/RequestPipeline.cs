@@ -58,22 +58,21 @@ public static class RequestPipeline
     /// </summary>
     public static async Task<T?> WithinDeadline<T>(Task<T> task, HttpContext http, Type logCategory) where T : class
     {
-        var aborted = http.RequestAborted;
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var finished = await Task.WhenAny(task, Task.Delay(Deadline, timer.Token));
-        if (finished == task)
+        try
         {
-            timer.Cancel(); // releases the delay's timer now rather than when it would have fired
-            return await task;
+            // One timer per request, released as soon as the work finishes; a client that goes
+            // away cancels the wait (OperationCanceledException, handled by the error middleware).
+            return await task.WaitAsync(Deadline, http.RequestAborted);
         }
-        aborted.ThrowIfCancellationRequested();
-
-        var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(logCategory);
-        log.LogWarning("No answer within {Deadline} s; answering 503", Deadline.TotalSeconds);
-        _ = task.ContinueWith(
-            t => log.LogInformation("Work abandoned after the deadline ended: {Outcome}", t.IsFaulted ? t.Exception!.GetBaseException().GetType().Name : "completed"),
-            TaskScheduler.Default);
-        return null;
+        catch (TimeoutException) when (!task.IsCompleted)
+        {
+            var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(logCategory);
+            log.LogWarning("No answer within {Deadline} s; answering 503", Deadline.TotalSeconds);
+            _ = task.ContinueWith(
+                t => log.LogInformation("Work abandoned after the deadline ended: {Outcome}", t.IsFaulted ? t.Exception!.GetBaseException().GetType().Name : "completed"),
+                TaskScheduler.Default);
+            return null;
+        }
     }
 
     private static async Task<(Body?, IResult?)> ReadAsync(HttpContext http)
@@ -85,19 +84,19 @@ public static class RequestPipeline
         if (!IsJson(request.ContentType))
             return (null, Problems.UnsupportedMediaType("Send the body as application/json."));
 
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
+        // Read straight into one buffer, sized by Content-Length when the client sent it.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(request.ContentLength is > 0 and <= MaxBodyBytes ? (int)request.ContentLength.Value + 1 : 4096);
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        while ((read = await request.Body.ReadAsync(buffer.GetMemory(1024), http.RequestAborted)) > 0)
         {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
+            buffer.Advance(read);
+            if (buffer.WrittenCount > MaxBodyBytes)
                 return (null, Problems.TooLarge($"The body is over {MaxBodyBytes / 1024} KiB."));
         }
 
         try
         {
-            using var doc = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = 32 });
+            using var doc = JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 32 });
             if (FirstInvalidString(doc.RootElement, "") is { } path)
                 return (new Body(default, "Not valid Unicode text (a lone surrogate escape).", path), null);
             return (new Body(doc.RootElement.Clone(), null), null);
