@@ -82,22 +82,31 @@ public static class ProjectionRebuilder
         await Task.WhenAll(running);
 
         var reading = clock.Elapsed;
-        // Documents are serialised in the background, one table per task, while earlier tables are copied.
-        var assets = Serialise(folders.Select(f => f.Assets), serializer);
-        var cases = Serialise(folders.Select(f => f.Cases), serializer);
-        var orders = Serialise(folders.Select(f => f.Orders), serializer);
-        var balances = Serialise(folders.Select(f => f.Balances), serializer);
+        // Each table's documents are serialised on a thread of their own and copied as they come, so the
+        // copy (bound by PostgreSQL's core) and the serialisation (this process's) overlap.
+        // (If a copy fails, `serialising` stops the serialisers that wait for room.)
+        using var serialising = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var stopSerialising = new CancelOnDispose(serialising);
+        var assets = Serialise(folders.Select(f => f.Assets), serializer, serialising.Token);
+        var cases = Serialise(folders.Select(f => f.Cases), serializer, serialising.Token);
+        var orders = Serialise(folders.Select(f => f.Orders), serializer, serialising.Token);
+        var balances = Serialise(folders.Select(f => f.Balances), serializer, serialising.Token);
         await using (var truncate = new NpgsqlCommand($"truncate table {string.Join(", ", Tables.Select(t => schema + "." + t))}", conn, tx))
             await truncate.ExecuteNonQueryAsync(ct);
         var documents = new Dictionary<string, int>
         {
-            [Tables[0]] = await WriteAsync(conn, Tables[0], await assets, ct),
-            [Tables[1]] = await WriteAsync(conn, Tables[1], await cases, ct),
-            [Tables[2]] = await WriteAsync(conn, Tables[2], await orders, ct),
-            [Tables[3]] = await WriteAsync(conn, Tables[3], await balances, ct),
+            [Tables[0]] = await WriteAsync(conn, Tables[0], assets, ct),
+            [Tables[1]] = await WriteAsync(conn, Tables[1], cases, ct),
+            [Tables[2]] = await WriteAsync(conn, Tables[2], orders, ct),
+            [Tables[3]] = await WriteAsync(conn, Tables[3], balances, ct),
         };
         await tx.CommitAsync(ct);
         return new RebuildReport(events, documents, clock.Elapsed, reading, clock.Elapsed - reading);
+    }
+
+    private sealed class CancelOnDispose(CancellationTokenSource source) : IDisposable
+    {
+        public void Dispose() => source.Cancel();
     }
 
     /// <summary>One event as read: deserialised and folded later, by its stream's folder.</summary>
@@ -165,17 +174,32 @@ public static class ProjectionRebuilder
         }
     }
 
-    private static Task<List<Written>> Serialise<T>(IEnumerable<Folded<T>> parts, ISerializer serializer) where T : class =>
-        Task.Run(() => parts.SelectMany(p => p.Documents)
-            .Where(d => d.Value.Doc is not null)
-            .Select(d => new Written(d.Key.Tenant, d.Key.Id, serializer.ToJson(d.Value.Doc!), d.Value.Doc!.GetType().FullName!, d.Value.Version))
-            .ToList());
-
-    private static async Task<int> WriteAsync(NpgsqlConnection conn, string table, List<Written> documents, CancellationToken ct)
+    private static System.Threading.Channels.ChannelReader<Written> Serialise<T>(IEnumerable<Folded<T>> parts, ISerializer serializer, CancellationToken ct) where T : class
     {
+        var channel = System.Threading.Channels.Channel.CreateBounded<Written>(new System.Threading.Channels.BoundedChannelOptions(2048) { SingleReader = true, SingleWriter = true });
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var ((tenant, id), (doc, version)) in parts.SelectMany(p => p.Documents))
+                    if (doc is not null)
+                        await channel.Writer.WriteAsync(new Written(tenant, id, serializer.ToJson(doc), doc.GetType().FullName!, version), ct);
+                channel.Writer.TryComplete();
+            }
+            catch (Exception ex)
+            {
+                channel.Writer.TryComplete(ex); // the copy fails with it
+            }
+        }, ct);
+        return channel.Reader;
+    }
+
+    private static async Task<int> WriteAsync(NpgsqlConnection conn, string table, System.Threading.Channels.ChannelReader<Written> documents, CancellationToken ct)
+    {
+        var written = 0;
         await using var copy = await conn.BeginBinaryImportAsync(
             $"copy {MartenSetup.Schema}.{table} (tenant_id, id, data, mt_dotnet_type, mt_version) from stdin (format binary)", ct);
-        foreach (var d in documents)
+        await foreach (var d in documents.ReadAllAsync(ct))
         {
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(d.Tenant, NpgsqlDbType.Varchar, ct);
@@ -183,9 +207,10 @@ public static class ProjectionRebuilder
             await copy.WriteAsync(d.Json, NpgsqlDbType.Jsonb, ct);
             await copy.WriteAsync(d.DotnetType, NpgsqlDbType.Varchar, ct);
             await copy.WriteAsync(d.Version, NpgsqlDbType.Bigint, ct);
+            written++;
         }
         await copy.CompleteAsync(ct);
-        return documents.Count;
+        return written;
     }
 
     /// <summary>One projection's documents by (tenant, stream), with the version of the last event it read.</summary>
