@@ -111,7 +111,7 @@ public sealed class ServiceHost(BenchOptions options, string signingKey) : IDisp
                 catch (IOException) { } // the thread ended meanwhile
             }
         }
-        catch (IOException) { }
+        catch (IOException) { } // the service process itself ended: no JIT thread left to count
         return ticks;
     }
 

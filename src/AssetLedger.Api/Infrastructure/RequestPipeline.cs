@@ -64,8 +64,11 @@ public static class RequestPipeline
             // away cancels the wait (OperationCanceledException, handled by the error middleware).
             return await task.WaitAsync(Deadline, http.RequestAborted);
         }
-        catch (TimeoutException) when (!task.IsCompleted)
+        catch (TimeoutException)
         {
+            // The work itself may have ended just as the deadline passed (or failed with a timeout of
+            // its own): then its own result or exception is the answer.
+            if (task.IsCompleted) return await task;
             var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(logCategory);
             log.LogWarning("No answer within {Deadline} s; answering 503", Deadline.TotalSeconds);
             _ = task.ContinueWith(
