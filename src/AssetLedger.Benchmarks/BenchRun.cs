@@ -330,11 +330,11 @@ public sealed partial class BenchRun(BenchOptions o)
         return row;
     }
 
-    private sealed record SteadyState(double Seconds, long Requests, double JitShareAtEnd, string Note);
+    private sealed record SteadyState(double Seconds, string Note);
 
     private async Task<SteadyState> SteadyStateAsync(ServiceHost service, Api api, Users users, Guid[] assets, Sizes s)
     {
-        if (s.SteadyState <= TimeSpan.Zero) return new SteadyState(0, 0, double.NaN, "Steady-state phase skipped (--steady-state 0).");
+        if (s.SteadyState <= TimeSpan.Zero) return new SteadyState(0, "Steady-state phase skipped (--steady-state 0).");
         var max = s.SteadyState * 4;
         Log($"steady state: valuations, reads and refused seizures ({s.Clients} clients) until the JIT settles ({s.SteadyState.TotalSeconds:F0}-{max.TotalSeconds:F0} s), not timed");
         var half = assets.Length / 2;
@@ -380,7 +380,7 @@ public sealed partial class BenchRun(BenchOptions o)
         var note = Volatile.Read(ref settled) == 1
             ? $"Steady state: the service ran valuations, reads and refused seizures for {seconds:F0} s before P1, until its background JIT used {share:P0} of a core (< 5 %)."
             : $"Steady state not reached within {seconds:F0} s of valuations, reads and refused seizures: the background JIT still used {share:P0} of a core at the end (its share inside each window follows).";
-        return new SteadyState(seconds, load.Ops, share, note);
+        return new SteadyState(seconds, note);
     }
 
     /// <summary>The share of a core the service's background JIT used during a load's timed window (after its warm-up).</summary>

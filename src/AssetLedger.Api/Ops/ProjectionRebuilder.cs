@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
 using AssetLedger.Cases;
@@ -71,7 +72,7 @@ public static class ProjectionRebuilder
             }
             foreach (var f in folders) await f.FlushAsync(ct);
         }
-        catch (System.Threading.Channels.ChannelClosedException)
+        catch (ChannelClosedException)
         {
             // A folder failed and closed its queue; its own exception is thrown below.
         }
@@ -84,29 +85,30 @@ public static class ProjectionRebuilder
         var reading = clock.Elapsed;
         // Each table's documents are serialised on a thread of their own and copied as they come, so the
         // copy (bound by PostgreSQL's core) and the serialisation (this process's) overlap.
-        // (If a copy fails, `serialising` stops the serialisers that wait for room.)
         using var serialising = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        using var stopSerialising = new CancelOnDispose(serialising);
-        var assets = Serialise(folders.Select(f => f.Assets), serializer, serialising.Token);
-        var cases = Serialise(folders.Select(f => f.Cases), serializer, serialising.Token);
-        var orders = Serialise(folders.Select(f => f.Orders), serializer, serialising.Token);
-        var balances = Serialise(folders.Select(f => f.Balances), serializer, serialising.Token);
-        await using (var truncate = new NpgsqlCommand($"truncate table {string.Join(", ", Tables.Select(t => schema + "." + t))}", conn, tx))
-            await truncate.ExecuteNonQueryAsync(ct);
-        var documents = new Dictionary<string, int>
+        Dictionary<string, int> documents;
+        try
         {
-            [Tables[0]] = await WriteAsync(conn, Tables[0], assets, ct),
-            [Tables[1]] = await WriteAsync(conn, Tables[1], cases, ct),
-            [Tables[2]] = await WriteAsync(conn, Tables[2], orders, ct),
-            [Tables[3]] = await WriteAsync(conn, Tables[3], balances, ct),
-        };
+            var assets = Serialise(folders.Select(f => f.Assets), serializer, serialising.Token);
+            var cases = Serialise(folders.Select(f => f.Cases), serializer, serialising.Token);
+            var orders = Serialise(folders.Select(f => f.Orders), serializer, serialising.Token);
+            var balances = Serialise(folders.Select(f => f.Balances), serializer, serialising.Token);
+            await using (var truncate = new NpgsqlCommand($"truncate table {string.Join(", ", Tables.Select(t => schema + "." + t))}", conn, tx))
+                await truncate.ExecuteNonQueryAsync(ct);
+            documents = new Dictionary<string, int>
+            {
+                [Tables[0]] = await WriteAsync(conn, Tables[0], assets, ct),
+                [Tables[1]] = await WriteAsync(conn, Tables[1], cases, ct),
+                [Tables[2]] = await WriteAsync(conn, Tables[2], orders, ct),
+                [Tables[3]] = await WriteAsync(conn, Tables[3], balances, ct),
+            };
+        }
+        finally
+        {
+            serialising.Cancel(); // a failed copy leaves serialisers waiting for room: they stop
+        }
         await tx.CommitAsync(ct);
         return new RebuildReport(events, documents, clock.Elapsed, reading, clock.Elapsed - reading);
-    }
-
-    private sealed class CancelOnDispose(CancellationTokenSource source) : IDisposable
-    {
-        public void Dispose() => source.Cancel();
     }
 
     /// <summary>One event as read: deserialised and folded later, by its stream's folder.</summary>
@@ -119,8 +121,8 @@ public static class ProjectionRebuilder
     private sealed class Folder(ISerializer serializer)
     {
         private const int ChunkSize = 256;
-        private readonly System.Threading.Channels.Channel<List<Row>> queue =
-            System.Threading.Channels.Channel.CreateBounded<List<Row>>(new System.Threading.Channels.BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
+        private readonly Channel<List<Row>> queue =
+            Channel.CreateBounded<List<Row>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
         private List<Row> chunk = new(ChunkSize);
 
         public Folded<Asset> Assets { get; } = new();
@@ -174,9 +176,9 @@ public static class ProjectionRebuilder
         }
     }
 
-    private static System.Threading.Channels.ChannelReader<Written> Serialise<T>(IEnumerable<Folded<T>> parts, ISerializer serializer, CancellationToken ct) where T : class
+    private static ChannelReader<Written> Serialise<T>(IEnumerable<Folded<T>> parts, ISerializer serializer, CancellationToken ct) where T : class
     {
-        var channel = System.Threading.Channels.Channel.CreateBounded<Written>(new System.Threading.Channels.BoundedChannelOptions(2048) { SingleReader = true, SingleWriter = true });
+        var channel = Channel.CreateBounded<Written>(new BoundedChannelOptions(2048) { SingleReader = true, SingleWriter = true });
         _ = Task.Run(async () =>
         {
             try
@@ -194,7 +196,7 @@ public static class ProjectionRebuilder
         return channel.Reader;
     }
 
-    private static async Task<int> WriteAsync(NpgsqlConnection conn, string table, System.Threading.Channels.ChannelReader<Written> documents, CancellationToken ct)
+    private static async Task<int> WriteAsync(NpgsqlConnection conn, string table, ChannelReader<Written> documents, CancellationToken ct)
     {
         var written = 0;
         await using var copy = await conn.BeginBinaryImportAsync(

@@ -16,7 +16,7 @@ public static class RebuildCommand
     {
         exitCode = 0;
         if (args.Length == 0 || args[0] != "rebuild") return false;
-        if (!VerifyCommand.TryConfigure(args, out _, out var connectionString))
+        if (!CommandLine.TryConfigure(args, out _, out var connectionString))
         {
             exitCode = 2;
             return true;

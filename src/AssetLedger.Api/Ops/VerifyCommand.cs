@@ -15,28 +15,13 @@ public static class VerifyCommand
     {
         exitCode = 0;
         if (args.Length == 0 || args[0] != "verify") return false;
-        if (!TryConfigure(args, out var config, out var connectionString))
+        if (!CommandLine.TryConfigure(args, out var config, out var connectionString))
         {
             exitCode = 2;
             return true;
         }
         exitCode = RunAsync(connectionString, config["jurisdiction"]).GetAwaiter().GetResult();
         return true;
-    }
-
-    /// <summary>The configuration of a command-line command (appsettings.json, environment, arguments after the command's name), like the service's.</summary>
-    public static bool TryConfigure(string[] args, out IConfiguration config, out string connectionString)
-    {
-        config = new ConfigurationBuilder()
-            .SetBasePath(AppContext.BaseDirectory)
-            .AddJsonFile("appsettings.json", optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine(args.Skip(1).ToArray())
-            .Build();
-        connectionString = config.GetConnectionString("AssetLedger") ?? "";
-        if (connectionString.Length > 0) return true;
-        Console.Error.WriteLine("ConnectionStrings:AssetLedger is not set (environment ConnectionStrings__AssetLedger).");
-        return false;
     }
 
     private static async Task<int> RunAsync(string connectionString, string? jurisdiction)
