@@ -72,6 +72,8 @@ public sealed partial class BenchRun(BenchOptions o)
         var idleRss = service.RssMB();
 
         using var api = new Api(service.BaseUrl, s.Clients * 2);
+        // The timed windows' clients: one lean keep-alive connection per worker (see LoadClient).
+        using var load = new LoadClients(new Uri(service.BaseUrl), s.Clients);
 
         // --- steady state ----------------------------------------------------------------------------
         // Tiered JIT compilation keeps recompiling hot methods for tens of seconds of full load after a
@@ -107,11 +109,11 @@ public sealed partial class BenchRun(BenchOptions o)
         int rssSamples;
         await using (var sampler = new RssSampler(service, TimeSpan.FromMilliseconds(100)))
         {
-            (p1, p1Jit) = await WithJitShareAsync(service, s.Warmup, () => Load.RunAsync(s.Clients, s.Warmup, s.Duration, async _ =>
+            (p1, p1Jit) = await WithJitShareAsync(service, s.Warmup, () => Load.RunAsync(s.Clients, s.Warmup, s.Duration, async w =>
             {
                 var i = Interlocked.Increment(ref next);
                 if (i >= assets.Length) return null;
-                return (await api.PostAsync(seizePaths[i], users.Investigator, seizeBodies[i])).Status;
+                return (await load[w].SendAsync("POST", seizePaths[i], users.Investigator, seizeBodies[i])).Status;
             }));
             peakRss = sampler.PeakMB;
             rssSamples = sampler.Samples;
@@ -138,9 +140,9 @@ public sealed partial class BenchRun(BenchOptions o)
         long p2Bytes = 0;
         var (p2, p2Jit) = await WithJitShareAsync(service, s.Warmup, () => Load.RunAsync(s.Clients, s.Warmup, s.Duration, async w =>
         {
-            var reply = await api.GetAsync($"/api/assets/{assets[p2Random[w].Next(assets.Length)]}", users.Investigator);
-            Interlocked.Exchange(ref p2Bytes, reply.Body.Length);
-            return reply.Status;
+            var (status, bytes) = await load[w].SendAsync("GET", $"/api/assets/{assets[p2Random[w].Next(assets.Length)]}", users.Investigator);
+            Interlocked.Exchange(ref p2Bytes, bytes);
+            return status;
         }));
         Log($"P2 ours: {Describe(p2)}; background JIT in the window {p2Jit:P0} of a core");
         var p2Raw = await raw.ReadsAsync(s.Clients, s.Warmup, s.Duration, assets);
@@ -156,6 +158,25 @@ public sealed partial class BenchRun(BenchOptions o)
         p2Row.Extra["response_bytes"] = p2Bytes;
         p2Row.Extra["raw_document_bytes"] = await raw.ScalarAsync<double>("select avg(length(data::text))::float8 from bench.raw_asset");
         report.Rows.Add(p2Row);
+
+        // What HTTP alone costs on this machine: the same clients on the liveness probe (token check,
+        // middleware, no database, no handler work). Its rate over P2's raw rate bounds P2's ratio.
+        var floorWindow = s.Duration / 2;
+        Log($"P2 floor: GET /health/live, {s.Clients} clients, 1 s warm-up + {floorWindow.TotalSeconds:F0} s");
+        var floor = await Load.RunAsync(s.Clients, TimeSpan.FromSeconds(1), floorWindow,
+            async w => (await load[w].SendAsync("GET", "/health/live", users.Investigator)).Status);
+        Log($"P2 floor: {Describe(floor)}");
+        var floorRow = new Row("P2_http_floor", $"HTTP alone: GET /health/live (token check, no database), {s.Clients} clients",
+            floor.PerSecond, p2Raw.PerSecond, "req/s", floor.P50, floor.P99, "diagnostic: bounds P2's ratio", null);
+        // A read over HTTP costs at least one HTTP exchange plus one database read. On a saturated
+        // machine their costs add, so even a handler that did no work of its own would reach at most
+        // floor·raw/(floor+raw) reads/s: a ratio of floor/(floor+raw).
+        var bound = floor.PerSecond / (floor.PerSecond + p2Raw.PerSecond);
+        floorRow.Extra["ops"] = floor.Ops;
+        floorRow.Extra["errors"] = floor.Errors;
+        floorRow.Extra["p2_ratio_bound"] = bound;
+        report.Rows.Add(floorRow);
+        report.Notes.Add($"P2_http_floor: the liveness probe answered {floor.PerSecond:F0} requests/s with the same clients. A read that costs one such exchange plus one raw read, with no work of its own, would reach at most {bound:F3} of raw on this machine; P2 reached {p2Row.Ratio:F3}.");
 
         // --- P3 -----------------------------------------------------------------------------------
         Log($"P3: history of a case with {s.HistoryEvents:N0} events, one client, {s.LatencySamples} requests");
