@@ -3,15 +3,17 @@
 
 usage: ops/cpu-by-process.py > cpu.log   (while ops/bench.sh runs; stop it with Ctrl-C)
 
-Every second it prints the clock ticks (1/100 s each; 100 = one core busy) used since the previous
-line by the service (a process whose command line names AssetLedger.Api.dll), the benchmark
-(AssetLedger.Benchmarks.dll), all PostgreSQL processes together, and the whole machine (idle,
-total). A process that exits between two lines makes that line's difference meaningless
-(negative). Divide a column by the rate of the timed window running at that second to get the CPU
-cost of one operation.
+Every second it prints, since the previous line: the seconds elapsed (`s`), then the CPU-seconds
+used by the service (a process whose command line names AssetLedger.Api.dll), the benchmark
+(AssetLedger.Benchmarks.dll), all PostgreSQL processes together (the postmaster and its children),
+and the whole machine (idle, total; total includes steal time). 1.0 = one core busy for a second.
+A process that exits between two lines makes that line's difference meaningless (negative).
+Divide a column by the operations completed in that interval to get the CPU cost of one operation.
 """
 import os
 import time
+
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def snapshot():
@@ -33,22 +35,23 @@ def snapshot():
             ticks["bench"] += used
         elif b"AssetLedger.Api.dll" in cmd:
             ticks["svc"] += used
-        elif cmd.startswith(b"postgres"):
+        elif os.path.basename(cmd.split(b"\0", 1)[0]) == b"postgres" or cmd.startswith(b"postgres:"):
             ticks["pg"] += used
     with open("/proc/stat") as f:
         cpu = f.readline().split()
     ticks["idle"] = int(cpu[4])
-    ticks["total"] = sum(int(x) for x in cpu[1:8])
+    ticks["total"] = sum(int(x) for x in cpu[1:9])  # user nice system idle iowait irq softirq steal
     return ticks
 
 
 def main():
-    before = snapshot()
+    before, then = snapshot(), time.monotonic()
     while True:
         time.sleep(1)
-        now = snapshot()
-        print(time.strftime("%H:%M:%S"), " ".join(f"{k}={now[k] - before[k]}" for k in now), flush=True)
-        before = now
+        now, at = snapshot(), time.monotonic()
+        used = " ".join(f"{k}={(now[k] - before[k]) / TICKS:.2f}" for k in now)
+        print(time.strftime("%H:%M:%S"), f"s={at - then:.2f}", used, flush=True)
+        before, then = now, at
 
 
 if __name__ == "__main__":

@@ -14,7 +14,11 @@ namespace AssetLedger.Benchmarks;
 /// </summary>
 public sealed class LoadClient : IDisposable
 {
+    /// <summary>An answer that takes longer than this is an error (the window must end even if the service hangs).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
     private readonly IPEndPoint endpoint;
+    private CancellationTokenSource deadline = new();
     private readonly byte[] hostHeader;
     private Socket? socket;
     private byte[] request = new byte[4096];
@@ -31,11 +35,18 @@ public sealed class LoadClient : IDisposable
     public async Task<(int Status, int BodyBytes)> SendAsync(string method, string path, string token, byte[]? body = null)
     {
         var length = WriteRequest(method, path, token, body);
+        if (!deadline.TryReset())
+        {
+            deadline.Dispose();
+            deadline = new CancellationTokenSource();
+        }
+        deadline.CancelAfter(Timeout);
+        var ct = deadline.Token;
         try
         {
-            socket ??= await ConnectAsync();
-            await SendAllAsync(request.AsMemory(0, length));
-            return await ReadResponseAsync();
+            socket ??= await ConnectAsync(ct);
+            await SendAllAsync(request.AsMemory(0, length), ct);
+            return await ReadResponseAsync(ct);
         }
         catch
         {
@@ -44,10 +55,18 @@ public sealed class LoadClient : IDisposable
         }
     }
 
-    private async Task<Socket> ConnectAsync()
+    private async Task<Socket> ConnectAsync(CancellationToken ct)
     {
         var s = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await s.ConnectAsync(endpoint);
+        try
+        {
+            await s.ConnectAsync(endpoint, ct);
+        }
+        catch
+        {
+            s.Dispose();
+            throw;
+        }
         start = end = 0;
         return s;
     }
@@ -74,20 +93,20 @@ public sealed class LoadClient : IDisposable
         return at;
     }
 
-    private async Task SendAllAsync(ReadOnlyMemory<byte> data)
+    private async Task SendAllAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         while (data.Length > 0)
         {
-            var sent = await socket!.SendAsync(data, SocketFlags.None);
+            var sent = await socket!.SendAsync(data, SocketFlags.None, ct);
             data = data[sent..];
         }
     }
 
-    private async Task<(int, int)> ReadResponseAsync()
+    private async Task<(int, int)> ReadResponseAsync(CancellationToken ct)
     {
         // Status line and headers.
         int headerEnd;
-        while ((headerEnd = buffer.AsSpan(start, end - start).IndexOf("\r\n\r\n"u8)) < 0) await FillAsync();
+        while ((headerEnd = buffer.AsSpan(start, end - start).IndexOf("\r\n\r\n"u8)) < 0) await FillAsync(ct);
         var (status, contentLength, chunked, close) = ParseHead(buffer.AsSpan(start, headerEnd));
         start += headerEnd + 4;
 
@@ -96,15 +115,15 @@ public sealed class LoadClient : IDisposable
         {
             while (true)
             {
-                var size = (int)await ReadChunkSizeAsync();
-                if (size == 0) { await SkipAsync(2); break; } // no trailers from Kestrel: the last "\r\n"
-                await SkipAsync(size + 2);
+                var size = (int)await ReadChunkSizeAsync(ct);
+                if (size == 0) { await SkipAsync(2, ct); break; } // no trailers from Kestrel: the last "\r\n"
+                await SkipAsync(size + 2, ct);
                 bodyBytes += size;
             }
         }
         else if (contentLength > 0)
         {
-            await SkipAsync((int)contentLength);
+            await SkipAsync((int)contentLength, ct);
             bodyBytes = (int)contentLength;
         }
         if (close) Close();
@@ -131,10 +150,10 @@ public sealed class LoadClient : IDisposable
         return (status, contentLength, chunked, close);
     }
 
-    private async Task<long> ReadChunkSizeAsync()
+    private async Task<long> ReadChunkSizeAsync(CancellationToken ct)
     {
         int lineEnd;
-        while ((lineEnd = buffer.AsSpan(start, end - start).IndexOf("\r\n"u8)) < 0) await FillAsync();
+        while ((lineEnd = buffer.AsSpan(start, end - start).IndexOf("\r\n"u8)) < 0) await FillAsync(ct);
         var line = buffer.AsSpan(start, lineEnd);
         var semicolon = line.IndexOf((byte)';');
         if (semicolon >= 0) line = line[..semicolon];
@@ -143,7 +162,7 @@ public sealed class LoadClient : IDisposable
         return size;
     }
 
-    private async Task SkipAsync(int count)
+    private async Task SkipAsync(int count, CancellationToken ct)
     {
         while (true)
         {
@@ -151,12 +170,12 @@ public sealed class LoadClient : IDisposable
             if (available >= count) { start += count; return; }
             count -= available;
             start = end = 0;
-            await FillAsync();
+            await FillAsync(ct);
         }
     }
 
     /// <summary>Reads more of the answer after the unread bytes (moved to the front; the buffer grows for a long header).</summary>
-    private async Task FillAsync()
+    private async Task FillAsync(CancellationToken ct)
     {
         if (start > 0)
         {
@@ -165,7 +184,7 @@ public sealed class LoadClient : IDisposable
             start = 0;
         }
         if (end == buffer.Length) Array.Resize(ref buffer, buffer.Length * 2);
-        var read = await socket!.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None);
+        var read = await socket!.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, ct);
         if (read == 0) throw new IOException("The service closed the connection.");
         end += read;
     }
@@ -177,7 +196,11 @@ public sealed class LoadClient : IDisposable
         start = end = 0;
     }
 
-    public void Dispose() => Close();
+    public void Dispose()
+    {
+        Close();
+        deadline.Dispose();
+    }
 }
 
 /// <summary>One <see cref="LoadClient"/> per load worker.</summary>

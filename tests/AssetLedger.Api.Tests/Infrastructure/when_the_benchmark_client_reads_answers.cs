@@ -20,6 +20,11 @@ public sealed class when_the_benchmark_client_reads_answers : IDisposable
 
     private Uri BaseUrl => new($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
 
+    /// <summary>A client that reads too much or too little waits for bytes that never come: fail instead of hanging.</summary>
+    private static Task<T> Bounded<T>(Task<T> task) => task.WaitAsync(TimeSpan.FromSeconds(10));
+
+    private static Task Bounded(Task task) => task.WaitAsync(TimeSpan.FromSeconds(10));
+
     /// <summary>Serves each connection: reads one request, writes the next scripted answer in pieces of <paramref name="piece"/> bytes.</summary>
     private Task Serve(Queue<string> answers, int piece = int.MaxValue, int closeAfterBytes = int.MaxValue) => Task.Run(async () =>
     {
@@ -75,10 +80,10 @@ public sealed class when_the_benchmark_client_reads_answers : IDisposable
         var server = Serve(new Queue<string>([Fixed, Chunked, "HTTP/1.1 204 No Content\r\n\r\n"]));
         using var client = new LoadClient(BaseUrl);
 
-        Assert.Equal((200, 13), await client.SendAsync("GET", "/api/assets/a1", "tok-1"));
-        Assert.Equal((409, 31), await client.SendAsync("POST", "/api/assets/a1/seize", "tok-2", Encoding.UTF8.GetBytes("{\"x\":\"é\"}")));
-        Assert.Equal((204, 0), await client.SendAsync("GET", "/health/live", "tok-3"));
-        await server;
+        Assert.Equal((200, 13), await Bounded(client.SendAsync("GET", "/api/assets/a1", "tok-1")));
+        Assert.Equal((409, 31), await Bounded(client.SendAsync("POST", "/api/assets/a1/seize", "tok-2", Encoding.UTF8.GetBytes("{\"x\":\"é\"}"))));
+        Assert.Equal((204, 0), await Bounded(client.SendAsync("GET", "/health/live", "tok-3")));
+        await Bounded(server);
 
         Assert.Equal(1, connections);
         Assert.StartsWith("GET /api/assets/a1 HTTP/1.1\r\nHost: 127.0.0.1:", requests[0], StringComparison.Ordinal);
@@ -94,9 +99,9 @@ public sealed class when_the_benchmark_client_reads_answers : IDisposable
         var server = Serve(new Queue<string>([Chunked, Fixed]), piece: 1);
         using var client = new LoadClient(BaseUrl);
 
-        Assert.Equal((409, 31), await client.SendAsync("GET", "/a", "t"));
-        Assert.Equal((200, 13), await client.SendAsync("GET", "/b", "t"));
-        await server;
+        Assert.Equal((409, 31), await Bounded(client.SendAsync("GET", "/a", "t")));
+        Assert.Equal((200, 13), await Bounded(client.SendAsync("GET", "/b", "t")));
+        await Bounded(server);
     }
 
     [Fact]
@@ -106,9 +111,9 @@ public sealed class when_the_benchmark_client_reads_answers : IDisposable
         var server = Serve(new Queue<string>([closing, Fixed]));
         using var client = new LoadClient(BaseUrl);
 
-        Assert.Equal((413, 2), await client.SendAsync("GET", "/a", "t"));
-        Assert.Equal((200, 13), await client.SendAsync("GET", "/b", "t"));
-        await server;
+        Assert.Equal((413, 2), await Bounded(client.SendAsync("GET", "/a", "t")));
+        Assert.Equal((200, 13), await Bounded(client.SendAsync("GET", "/b", "t")));
+        await Bounded(server);
 
         Assert.Equal(2, connections);
     }
@@ -119,13 +124,25 @@ public sealed class when_the_benchmark_client_reads_answers : IDisposable
         var server = Serve(new Queue<string>([Fixed]), closeAfterBytes: 30);
         using var client = new LoadClient(BaseUrl);
 
-        await Assert.ThrowsAsync<IOException>(() => client.SendAsync("GET", "/a", "t"));
-        await server;
+        await Assert.ThrowsAsync<IOException>(() => Bounded(client.SendAsync("GET", "/a", "t")));
+        await Bounded(server);
 
         var again = Serve(new Queue<string>([Fixed]));
-        Assert.Equal((200, 13), await client.SendAsync("GET", "/b", "t"));
-        await again;
+        Assert.Equal((200, 13), await Bounded(client.SendAsync("GET", "/b", "t")));
+        await Bounded(again);
         Assert.Equal(2, connections);
+    }
+
+    [Fact]
+    public async Task it_reads_an_answer_whose_headers_are_longer_than_its_buffer()
+    {
+        var longHeader = "HTTP/1.1 200 OK\r\nX-Padding: " + new string('x', 40_000) + "\r\nContent-Length: 3\r\n\r\nabc";
+        var server = Serve(new Queue<string>([longHeader, Fixed]), piece: 1500);
+        using var client = new LoadClient(BaseUrl);
+
+        Assert.Equal((200, 3), await Bounded(client.SendAsync("GET", "/a", "t")));
+        Assert.Equal((200, 13), await Bounded(client.SendAsync("GET", "/b", "t")));
+        await Bounded(server);
     }
 
     public void Dispose() => listener.Stop();
