@@ -160,22 +160,21 @@ public sealed partial class BenchRun(BenchOptions o)
         report.Rows.Add(p2Row);
 
         // What HTTP alone costs on this machine: the same clients on the liveness probe (token check,
-        // middleware, no database, no handler work). Its rate over P2's raw rate bounds P2's ratio.
-        var floorWindow = s.Duration / 2;
-        Log($"P2 floor: GET /health/live, {s.Clients} clients, 1 s warm-up + {floorWindow.TotalSeconds:F0} s");
+        // middleware, no database, no handler work). A read over HTTP costs at least one such exchange
+        // plus one database read; on a saturated machine their costs add, so even a handler that did
+        // no work of its own would reach at most floor·raw/(floor+raw) reads/s: a ratio of floor/(floor+raw).
         var floorWarmup = TimeSpan.FromSeconds(1);
+        var floorWindow = s.Duration / 2;
+        Log($"P2 floor: GET /health/live, {s.Clients} clients, {floorWarmup.TotalSeconds:F0} s warm-up + {floorWindow.TotalSeconds:F0} s");
         var (floor, floorJit) = await WithJitShareAsync(service, floorWarmup, () => Load.RunAsync(s.Clients, floorWarmup, floorWindow,
             async w => (await load[w].SendAsync("GET", "/health/live", users.Investigator)).Status));
         Log($"P2 floor: {Describe(floor)}; background JIT in the window {floorJit:P0} of a core");
+        var bound = floor.PerSecond / (floor.PerSecond + p2Raw.PerSecond);
         var floorRow = new Row("P2_http_floor", $"HTTP alone: GET /health/live (token check, no database), {s.Clients} clients",
             floor.PerSecond, p2Raw.PerSecond, "req/s", floor.P50, floor.P99, "diagnostic: ratio = floor ÷ P2 raw; P2's bound = floor ÷ (floor + raw)", null);
-        floorRow.Extra["jit_core_share_in_window"] = floorJit;
-        // A read over HTTP costs at least one HTTP exchange plus one database read. On a saturated
-        // machine their costs add, so even a handler that did no work of its own would reach at most
-        // floor·raw/(floor+raw) reads/s: a ratio of floor/(floor+raw).
-        var bound = floor.PerSecond / (floor.PerSecond + p2Raw.PerSecond);
         floorRow.Extra["ops"] = floor.Ops;
         floorRow.Extra["errors"] = floor.Errors;
+        floorRow.Extra["jit_core_share_in_window"] = floorJit;
         floorRow.Extra["p2_ratio_bound"] = bound;
         report.Rows.Add(floorRow);
         report.Notes.Add($"P2_http_floor: the liveness probe answered {floor.PerSecond:F0} requests/s with the same clients. A read that costs one such exchange plus one raw read, with no work of its own, would reach at most {bound:F3} of raw on this machine; P2 reached {p2Row.Ratio:F3}.");
