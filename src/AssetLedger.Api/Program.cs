@@ -28,9 +28,13 @@ builder.Host.UseSerilog((ctx, services, log) => log
     // Wolverine logs a failed invocation with the whole message; the error middleware logs the
     // exception itself (without the message), so this line would only repeat it with data in it.
     .Filter.ByExcluding(e => e.MessageTemplate.Text == "Invocation of {Message} failed!")
-    // Console output is formatted and written on a background thread, not on the request's: a
-    // request never waits for stdout (a slow pipe or terminal), and the hot path only queues.
-    .WriteTo.Async(sink => sink.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}")));
+    // Console output is formatted and written in batches on a background task, not on the request's
+    // thread: a request never waits for stdout (a slow pipe or terminal), the hot path only queues,
+    // and stdout gets one write per batch instead of one per line (see BatchedConsoleSink).
+    .WriteTo.Sink(new BatchedConsoleSink(
+            new Serilog.Formatting.Display.MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"),
+            Console.OpenStandardOutput()),
+        BatchedConsoleSink.Options));
 
 var connectionString = builder.Configuration.GetConnectionString("AssetLedger")
     ?? throw new InvalidOperationException("ConnectionStrings:AssetLedger is not set.");

@@ -18,7 +18,11 @@ public static class AssetCommandHandler
             batch => batch.Events.FetchForWriting<Asset>(message.AssetId),
             (session, stream, now) => DecideAsync(session, stream, message, now, today, ct),
             session => AssetQueries.CurrentAsync(session, message.Context.Caller, message.AssetId, today, ct),
-            ct);
+            ct,
+            // The asset document carries its stream's chain head (see ChainStamper).
+            headOf: stream => stream.Aggregate is { ChainHash: { } hash } asset
+                ? new Audit.ChainHead { Id = asset.Id, Version = asset.Version, Hash = hash }
+                : null);
     }
 
     private static async Task<Outcome> DecideAsync(IDocumentSession session, JasperFx.Events.IEventStream<Asset> stream, ExecuteAssetCommand message,

@@ -19,10 +19,12 @@ public sealed class ChainHead
 
 /// <summary>
 /// Writes each new event's chain hash into its headers, in the same transaction as the event. The
-/// previous hash and version of a touched stream come from its <see cref="ChainHead"/> when the
+/// previous hash and version of a touched stream come from a <see cref="ChainHead"/> when the
 /// caller preloaded one at the version the append expects, otherwise from one query over the
 /// events; if another writer appends in between, the append's optimistic version check fails and
-/// the command is retried.
+/// the command is retried. An asset stream's head is kept in its <see cref="Asset"/> document (the
+/// inline projection stores the last event's hash there), so asset streams get no ChainHead
+/// document: their commands read the head with the asset, in no extra statement.
 /// </summary>
 public sealed class ChainStamper(IDocumentStore store)
 {
@@ -56,7 +58,8 @@ public sealed class ChainStamper(IDocumentStore store)
                 previous = AuditChain.Hash(previous, content);
                 e.SetHeader(AuditChain.HashHeader, previous);
             }
-            session.Store(new ChainHead { Id = action.Id, Version = version, Hash = previous });
+            if (!action.Events.All(e => e.Data is IAssetEvent))
+                session.Store(new ChainHead { Id = action.Id, Version = version, Hash = previous });
         }
     }
 

@@ -43,6 +43,9 @@ public static class Envelope
     /// <summary>The SQL expression that reads the recording time from a row of mt_events.</summary>
     public const string RecordedAtHeaderSql = "headers ->> '" + RecordedAt + "'";
 
+    /// <summary>The SQL expression that reads the audit-chain hash from a row of mt_events.</summary>
+    public const string HashHeaderSql = "headers ->> '" + Audit.AuditChain.HashHeader + "'";
+
     /// <summary>
     /// The application's recording time. Marten's header deserialisation may hand an ISO string
     /// back as a DateTime or DateTimeOffset, so every shape is accepted; all keep 100 ns precision.

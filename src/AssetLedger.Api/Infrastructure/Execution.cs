@@ -85,25 +85,27 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         Func<IDocumentSession, Instant, Task<Outcome>> decideAndAppend,
         Func<IDocumentSession, Task<Outcome>> represent,
         CancellationToken ct) =>
-        RunAsync(ctx, route, streamId, _ => Task.FromResult(true), (session, _, now) => decideAndAppend(session, now), represent, ct);
+        RunAsync<bool>(ctx, route, streamId, _ => Task.FromResult(true), (session, _, now) => decideAndAppend(session, now), represent, ct);
 
     /// <summary>
     /// A command whose main read (typically <c>FetchForWriting</c> of its stream) is queued on the
-    /// batch that also loads the idempotency record and the stream's chain head: one round trip
-    /// for every read the common command needs.
+    /// batch that also loads the stream's chain head: one round trip for every read the common
+    /// command needs. <paramref name="headOf"/>, when given, takes the chain head from the fetched
+    /// value itself (an aggregate document that carries it), and no chain head document is read.
     /// </summary>
     public async Task<Outcome> RunAsync<TFetched>(
         CommandContext ctx, string route, Guid streamId,
         Func<IBatchedQuery, Task<TFetched>> prefetch,
         Func<IDocumentSession, TFetched, Instant, Task<Outcome>> decideAndAppend,
         Func<IDocumentSession, Task<Outcome>> represent,
-        CancellationToken ct)
+        CancellationToken ct,
+        Func<TFetched, Audit.ChainHead?>? headOf = null)
     {
         var gate = gates[(int)((uint)streamId.GetHashCode() % (uint)gates.Length)];
         await gate.WaitAsync(ct);
         try
         {
-            return await AttemptAsync(ctx, route, streamId, prefetch, decideAndAppend, represent, ct);
+            return await AttemptAsync(ctx, route, streamId, prefetch, decideAndAppend, represent, headOf, ct);
         }
         catch (Exception ex) when (ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))
         {
@@ -122,6 +124,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         Func<IBatchedQuery, Task<TFetched>> prefetch,
         Func<IDocumentSession, TFetched, Instant, Task<Outcome>> decideAndAppend,
         Func<IDocumentSession, Task<Outcome>> represent,
+        Func<TFetched, Audit.ChainHead?>? headOf,
         CancellationToken ct)
     {
         var key = ctx.CommandId.ToString();
@@ -134,22 +137,28 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             options.TenantId = ctx.Caller.Jurisdiction;
             await using var session = store.LightweightSession(options);
 
+            // The first attempt does not read the key's record: a new key is the common case, and
+            // the record's primary key refuses a used one at commit, in the same transaction as the
+            // events. That refusal is a race like any other, and the next attempt reads the record
+            // and answers from it. A refused decision reads the record too (below).
             var batch = session.CreateBatchQuery();
-            var recordRead = batch.Load<CommandRecord>(key);
-            var headRead = batch.Load<Audit.ChainHead>(streamId);
+            var recordRead = attempt > 1 ? batch.Load<CommandRecord>(key) : null;
+            var headRead = headOf is null ? batch.Load<Audit.ChainHead>(streamId) : null;
             var fetchedRead = prefetch(batch);
             await batch.Execute(ct);
-            if (await ReplayAsync(await recordRead, session, ctx, represent) is { } replay) return replay;
+            if (recordRead is not null && await ReplayAsync(await recordRead, session, ctx, represent) is { } replay) return replay;
 
+            var fetched = await fetchedRead;
             var now = clock.GetCurrentInstant();
-            var outcome = await decideAndAppend(session, await fetchedRead, now);
+            var outcome = await decideAndAppend(session, fetched, now);
             // A refusal may come from a concurrent replay that committed after our first look:
             // the key decides, not the state it left behind.
             if (outcome is not Outcome.Done)
                 return await ReplayAsync(session, key, ctx, represent, ct) ?? outcome;
 
             Envelope.Stamp(session, ctx, now);
-            await chain.StampAsync(session, connection, ctx, Envelope.Format(now), await headRead, ct);
+            var head = headOf is null ? await headRead! : headOf(fetched);
+            await chain.StampAsync(session, connection, ctx, Envelope.Format(now), head, ct);
             session.Insert(new CommandRecord { Id = key, Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
             try
             {
@@ -159,7 +168,9 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             catch (Exception ex) when (IsRace(ex))
             {
                 log.LogDebug("Command {CommandId} on {Route} lost a race (attempt {Attempt}): {Reason}", key, route, attempt, ex.GetType().Name);
-                await Task.Delay(Random.Shared.Next(0, Math.Min(2 << Math.Min(attempt, 5), 40)), ct);
+                // The first retry is at once: it is usually a used key (answered from its record) or
+                // a writer in another process that has committed by now. Later ones back off.
+                if (attempt > 1) await Task.Delay(Random.Shared.Next(0, Math.Min(2 << Math.Min(attempt, 5), 40)), ct);
             }
         }
         log.LogInformation("Command {CommandId} on {Route} gave up after {Attempts} attempts", key, route, MaxAttempts);

@@ -26,12 +26,17 @@ public sealed class AssetProjection : SingleStreamProjection<Asset, Guid>
         EventTypes.RebuildInLargePages(this);
     }
 
-    public override Asset? Evolve(Asset? snapshot, Guid id, IEvent e) => Fold(snapshot, e.Data, e.Version, () => Envelope.RecordedAtOf(e));
+    public override Asset? Evolve(Asset? snapshot, Guid id, IEvent e) =>
+        Fold(snapshot, e.Data, e.Version, () => Envelope.RecordedAtOf(e), Envelope.HashOf(e));
 
-    /// <summary>The fold itself, shared with <see cref="Ops.ProjectionRebuilder"/>.</summary>
-    public static Asset? Fold(Asset? snapshot, object data, long version, Func<Instant> recordedAt) =>
+    /// <summary>
+    /// The fold itself, shared with <see cref="Ops.ProjectionRebuilder"/>. The document also keeps
+    /// the event's chain hash, so that the next command on the asset reads its chain head with it
+    /// (see <see cref="Audit.ChainStamper"/>).
+    /// </summary>
+    public static Asset? Fold(Asset? snapshot, object data, long version, Func<Instant> recordedAt, string? chainHash) =>
         data is AssetRegistered || (snapshot is not null && data is IAssetEvent)
-            ? Asset.Evolve(snapshot, data, version, recordedAt())
+            ? Asset.Evolve(snapshot, data, version, recordedAt()) with { ChainHash = chainHash }
             : snapshot;
 }
 

@@ -56,7 +56,7 @@ public static class ProjectionRebuilder
         try
         {
             await using var read = new NpgsqlCommand(
-                $"select tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data from {schema}.mt_events order by seq_id", conn, tx);
+                $"select tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data, {Envelope.HashHeaderSql} from {schema}.mt_events order by seq_id", conn, tx);
             read.CommandTimeout = 0;
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -66,7 +66,8 @@ public static class ProjectionRebuilder
                 var dotnetType = reader.GetString(3);
                 if (!types.TryGetValue(dotnetType, out var type))
                     types[dotnetType] = type = Type.GetType(dotnetType) ?? throw new InvalidOperationException($"Unknown event type {dotnetType} (stream {streamId} v{version}).");
-                var row = new Row(reader.GetString(0), streamId, version, type, reader.IsDBNull(4) ? null : reader.GetString(4), await reader.GetFieldValueAsync<byte[]>(5, ct));
+                var row = new Row(reader.GetString(0), streamId, version, type, reader.IsDBNull(4) ? null : reader.GetString(4), await reader.GetFieldValueAsync<byte[]>(5, ct),
+                    reader.IsDBNull(6) ? null : reader.GetString(6));
                 await folders[(int)((uint)streamId.GetHashCode() % (uint)folders.Length)].AddAsync(row, ct);
                 events++;
             }
@@ -112,7 +113,7 @@ public static class ProjectionRebuilder
     }
 
     /// <summary>One event as read: deserialised and folded later, by its stream's folder.</summary>
-    private sealed record Row(string Tenant, Guid StreamId, long Version, Type Type, string? RecordedAt, byte[] Data);
+    private sealed record Row(string Tenant, Guid StreamId, long Version, Type Type, string? RecordedAt, byte[] Data, string? ChainHash);
 
     /// <summary>One projected document, serialised, ready to copy.</summary>
     private sealed record Written(string Tenant, Guid Id, string Json, string DotnetType, long Version);
@@ -169,7 +170,7 @@ public static class ProjectionRebuilder
             var key = (row.Tenant, row.StreamId);
             var (streamId, version) = (row.StreamId, row.Version);
             if (data is IAssetEvent)
-                Assets.Apply(key, version, s => AssetProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version)));
+                Assets.Apply(key, version, s => AssetProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version), row.ChainHash));
             if (data is ICaseEvent) Cases.Apply(key, version, s => CaseProjection.Fold(s, data, version));
             if (data is IOrderEvent) Orders.Apply(key, version, s => CourtOrderLedgerProjection.Fold(s, data, version));
             if (CaseBalancesProjection.Includes(data)) Balances.Apply(key, version, s => CaseBalances.Evolve(s, streamId, data));

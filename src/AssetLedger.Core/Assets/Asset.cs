@@ -50,6 +50,11 @@ public sealed record Asset
     public Instant UpdatedAt { get; init; }
     /// <summary>True when an order on the asset carries an expiry or a deadline (indexable for the deadline list).</summary>
     public bool HasDeadlines { get; init; }
+    /// <summary>
+    /// The audit-chain hash of the stream's last event (set by the service's projection, not by
+    /// <see cref="Evolve"/>): a command reads the previous hash with the state it decides on.
+    /// </summary>
+    public string? ChainHash { get; init; }
 
     public OrderOnAsset? FindOrder(Guid orderId) => Orders.FirstOrDefault(o => o.Order.OrderId == orderId);
 
