@@ -22,7 +22,8 @@ public static class AssetCommandHandler
             // The asset document carries its stream's chain head (see ChainStamper).
             headOf: stream => stream.Aggregate is { ChainHash: { } hash } asset
                 ? new Audit.ChainHead { Id = asset.Id, Version = asset.Version, Hash = hash }
-                : null);
+                : null,
+            decideAlone: (stream, now) => DecideAlone(stream, message, now, today));
     }
 
     private static async Task<Outcome> DecideAsync(IDocumentSession session, JasperFx.Events.IEventStream<Asset> stream, ExecuteAssetCommand message,
@@ -40,6 +41,26 @@ public static class AssetCommandHandler
         if (await CountAgainstOrdersAsync(session, asset, events, ct) is { } refusal)
             return new Outcome.Conflict(refusal);
 
+        return Append(stream, asset, events, now, today);
+    }
+
+    /// <summary>
+    /// The decision of a command committed with others (<see cref="CommandExecutor"/>'s group commit):
+    /// an acceptance that appends to the asset's own stream only, or null when the command must run
+    /// alone (a refusal, which may be a replay to answer from its record, or events counted against
+    /// an order's stream).
+    /// </summary>
+    private static Outcome.Done? DecideAlone(JasperFx.Events.IEventStream<Asset> stream, ExecuteAssetCommand message, Instant now, LocalDate today)
+    {
+        if (stream.Aggregate is not { } asset || !message.Context.Caller.CanSee(asset.CaseAgencies)) return null;
+        if (message.Context.ExpectedVersion is { } expected && expected != asset.Version) return null;
+        if (AssetDecider.Decide(message.Command, asset) is not Decision.Accept { Events: var events }) return null;
+        if (events.Any(e => e is RestraintOrderRecorded or ConfiscationOrdered or ReleaseOrderRecorded or AssetRealised)) return null;
+        return Append(stream, asset, events, now, today);
+    }
+
+    private static Outcome.Done Append(JasperFx.Events.IEventStream<Asset> stream, Asset asset, IReadOnlyList<object> events, Instant now, LocalDate today)
+    {
         stream.AppendMany(events);
         var next = asset;
         var version = asset.Version;

@@ -28,10 +28,11 @@ public sealed class ChainHead
 /// </summary>
 public sealed class ChainStamper(IDocumentStore store)
 {
+    /// <summary>Stamps the events of <paramref name="only"/> (one command of a group commit), or of every stream the session touches.</summary>
     public async Task StampAsync(IDocumentSession session, NpgsqlConnection connection, CommandContext ctx, string recordedAt,
-        ChainHead? preloaded, CancellationToken ct)
+        ChainHead? preloaded, CancellationToken ct, IReadOnlyList<JasperFx.Events.StreamAction>? only = null)
     {
-        var actions = session.PendingChanges.Streams().ToList();
+        var actions = only ?? session.PendingChanges.Streams().ToList();
         if (actions.Count == 0) return;
 
         var heads = new Dictionary<Guid, (long Version, string Hash)>();

@@ -18,19 +18,36 @@ public static class Envelope
     private const string ActorId = "actorId", ActorName = "actorName", ActorRole = "actorRole", ActorAgency = "actorAgency";
     private const string CommandId = "commandId", RecordedAt = "recordedAt", Jurisdiction = "jurisdiction";
 
+    /// <summary>The envelope of every event of a session that runs one command.</summary>
     public static void Stamp(IDocumentSession session, CommandContext ctx, Instant now)
     {
         session.CorrelationId = ctx.CorrelationId;
         session.CausationId = ctx.CommandId.ToString();
         session.LastModifiedBy = ctx.Caller.Id;
-        session.SetHeader(ActorId, ctx.Caller.Id);
-        session.SetHeader(ActorName, ctx.Caller.Name);
-        session.SetHeader(ActorRole, ctx.Role);
-        session.SetHeader(ActorAgency, ctx.Caller.Agency);
-        session.SetHeader(Jurisdiction, ctx.Caller.Jurisdiction);
-        session.SetHeader(CommandId, ctx.CommandId.ToString());
-        session.SetHeader(RecordedAt, Format(now));
+        foreach (var (key, value) in Headers(ctx, now)) session.SetHeader(key, value);
     }
+
+    /// <summary>
+    /// The envelope of one command's events in a session that commits several commands (group
+    /// commit): set on each event, which Marten keeps (it fills in only what an event lacks from
+    /// the session, and such a session carries none of its own).
+    /// </summary>
+    public static void Stamp(IEnumerable<IEvent> events, CommandContext ctx, Instant now)
+    {
+        foreach (var e in events)
+        {
+            e.CorrelationId = ctx.CorrelationId;
+            e.CausationId = ctx.CommandId.ToString();
+            e.UserName = ctx.Caller.Id;
+            foreach (var (key, value) in Headers(ctx, now)) e.SetHeader(key, value);
+        }
+    }
+
+    private static IEnumerable<(string, string)> Headers(CommandContext ctx, Instant now) =>
+    [
+        (ActorId, ctx.Caller.Id), (ActorName, ctx.Caller.Name), (ActorRole, ctx.Role), (ActorAgency, ctx.Caller.Agency),
+        (Jurisdiction, ctx.Caller.Jurisdiction), (CommandId, ctx.CommandId.ToString()), (RecordedAt, Format(now)),
+    ];
 
     public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
 

@@ -67,8 +67,18 @@ public sealed class CommandRecord
 /// same transaction as the events), and optimistic-concurrency losers re-decide against the new
 /// state, so concurrent replays all see the winner's record and concurrent commands serialise.
 /// </summary>
-public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain, ILogger<CommandExecutor> log)
+public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain,
+    IConfiguration configuration, ILogger<CommandExecutor> log) : IAsyncDisposable, IDisposable
 {
+    // Commands that can be committed together are (configuration Commands:GroupCommit, default true).
+    private readonly GroupCommitter? groups = configuration.GetValue("Commands:GroupCommit", true)
+        ? new GroupCommitter(store, dataSource, clock, chain, log)
+        : null;
+
+    public ValueTask DisposeAsync() => groups?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    public void Dispose() => groups?.Dispose();
+
     // Optimistic concurrency losers re-decide; with jittered backoff, 50 concurrent writers on one
     // stream all get through (each round lets at least one commit).
     private const int MaxAttempts = 64;
@@ -92,6 +102,9 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     /// batch that also loads the stream's chain head: one round trip for every read the common
     /// command needs. <paramref name="headOf"/>, when given, takes the chain head from the fetched
     /// value itself (an aggregate document that carries it), and no chain head document is read.
+    /// <paramref name="decideAlone"/>, when given, lets the command be committed with others (see
+    /// <see cref="GroupCommitter"/>): it appends an acceptance that touches the fetched stream only and
+    /// returns it, or returns null, and then the command runs alone as usual.
     /// </summary>
     public async Task<Outcome> RunAsync<TFetched>(
         CommandContext ctx, string route, Guid streamId,
@@ -99,12 +112,17 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         Func<IDocumentSession, TFetched, Instant, Task<Outcome>> decideAndAppend,
         Func<IDocumentSession, Task<Outcome>> represent,
         CancellationToken ct,
-        Func<TFetched, Audit.ChainHead?>? headOf = null)
+        Func<TFetched, Audit.ChainHead?>? headOf = null,
+        Func<TFetched, Instant, Outcome.Done?>? decideAlone = null)
     {
         var gate = gates[(int)((uint)streamId.GetHashCode() % (uint)gates.Length)];
         await gate.WaitAsync(ct);
         try
         {
+            // The gate is held until the group commits: two commands on one stream never share a group.
+            if (groups is not null && decideAlone is not null
+                && await groups.SubmitAsync(new GroupMember<TFetched>(ctx, route, streamId, prefetch, decideAlone, headOf)) is { } grouped)
+                return grouped;
             return await AttemptAsync(ctx, route, streamId, prefetch, decideAndAppend, represent, headOf, ct);
         }
         catch (Exception ex) when (ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))

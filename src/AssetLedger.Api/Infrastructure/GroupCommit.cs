@@ -1,0 +1,172 @@
+using Marten;
+using Marten.Services.BatchQuerying;
+using NodaTime;
+using Npgsql;
+using System.Threading.Channels;
+
+namespace AssetLedger.Api.Infrastructure;
+
+/// <summary>One command waiting in <see cref="GroupCommitter"/>'s queue; it already holds its stream's gate.</summary>
+internal abstract class GroupMember(CommandContext context, string route, Guid streamId)
+{
+    public CommandContext Context => context;
+    public string Route => route;
+    public Guid StreamId => streamId;
+    public string Tenant => context.Caller.Jurisdiction;
+
+    /// <summary>The committed outcome, or null: the command was not committed and runs alone.</summary>
+    public TaskCompletionSource<Outcome?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Queues the command's read on the group's batch.</summary>
+    public abstract void Prefetch(IBatchedQuery batch);
+
+    /// <summary>After the batch ran: the acceptance (its events appended to the group's session) and
+    /// the stream's chain head when the read carries it, or no acceptance (the command runs alone).</summary>
+    public abstract Task<(Outcome.Done? Done, Audit.ChainHead? Head)> DecideAsync(Instant now);
+}
+
+internal sealed class GroupMember<TFetched>(
+    CommandContext context, string route, Guid streamId,
+    Func<IBatchedQuery, Task<TFetched>> prefetch,
+    Func<TFetched, Instant, Outcome.Done?> decideAlone,
+    Func<TFetched, Audit.ChainHead?>? headOf) : GroupMember(context, route, streamId)
+{
+    private Task<TFetched>? fetched;
+
+    public override void Prefetch(IBatchedQuery batch) => fetched = prefetch(batch);
+
+    public override async Task<(Outcome.Done?, Audit.ChainHead?)> DecideAsync(Instant now)
+    {
+        var value = await (fetched ?? throw new InvalidOperationException("DecideAsync before Prefetch."));
+        var done = decideAlone(value, now);
+        return (done, done is null ? null : headOf?.Invoke(value));
+    }
+}
+
+/// <summary>
+/// Group commit: commands that arrive while a transaction is in flight are committed together in
+/// the next one: one connection, one batch of reads, one batch of writes and one COMMIT (one WAL
+/// flush) for the whole group instead of for each command. Nothing waits for a group to fill: a
+/// worker takes whatever is queued (up to <see cref="MaxGroup"/>, one jurisdiction per group), so a
+/// lone command commits at once, and under load groups grow by themselves.
+/// <para>
+/// Each command keeps what it has alone: its own envelope on its events, its own chain hashes, its
+/// idempotency record in the same transaction as its events. Only plain acceptances on the
+/// command's own stream are grouped; anything else (a refusal, which may be a replay to answer from
+/// its record, or a command that also writes to another stream) runs alone, as does every member of
+/// a group that fails to commit (a race, a used key, an outage): alone, the command retries races,
+/// answers replays and reports outages exactly as it would have without the group.
+/// </para>
+/// </summary>
+public sealed class GroupCommitter : IAsyncDisposable, IDisposable
+{
+    public const int MaxGroup = 32;
+    private const int Workers = 2;
+
+    private readonly IDocumentStore store;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly IClock clock;
+    private readonly Audit.ChainStamper chain;
+    private readonly ILogger log;
+    private readonly Channel<GroupMember> queue = Channel.CreateUnbounded<GroupMember>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly Task[] workers;
+
+    public GroupCommitter(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain, ILogger log)
+    {
+        (this.store, this.dataSource, this.clock, this.chain, this.log) = (store, dataSource, clock, chain, log);
+        // Two workers: one group is built while the other waits for its COMMIT.
+        workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync)).ToArray();
+    }
+
+    /// <summary>The committed outcome, or null when the command must run alone.</summary>
+    internal Task<Outcome?> SubmitAsync(GroupMember member) =>
+        queue.Writer.TryWrite(member) ? member.Result.Task : Task.FromResult<Outcome?>(null);
+
+    private async Task WorkAsync()
+    {
+        var group = new List<GroupMember>(MaxGroup);
+        GroupMember? carried = null;
+        while (carried is not null || await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            if (carried is not null) group.Add(carried);
+            carried = null;
+            while (group.Count < MaxGroup && queue.Reader.TryRead(out var next))
+            {
+                if (group.Count > 0 && next.Tenant != group[0].Tenant)
+                {
+                    carried = next; // another jurisdiction (Marten tenant): it starts the next group
+                    break;
+                }
+                group.Add(next);
+            }
+            if (group.Count > 0) await CommitAsync(group).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAsync(List<GroupMember> group)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            var options = Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: true);
+            options.TenantId = group[0].Tenant;
+            // No session-wide envelope: each command's events carry their own (Envelope.Stamp).
+            await using var session = store.LightweightSession(options);
+
+            var batch = session.CreateBatchQuery();
+            foreach (var member in group) member.Prefetch(batch);
+            await batch.Execute();
+
+            var now = clock.GetCurrentInstant();
+            var recordedAt = Envelope.Format(now);
+            var accepted = new List<(GroupMember Member, Outcome.Done Done)>(group.Count);
+            foreach (var member in group)
+            {
+                var (done, head) = await member.DecideAsync(now);
+                if (done is null)
+                {
+                    member.Result.TrySetResult(null);
+                    continue;
+                }
+                var actions = session.PendingChanges.Streams().Where(a => a.Id == member.StreamId).ToList();
+                foreach (var action in actions) Envelope.Stamp(action.Events, member.Context, now);
+                await chain.StampAsync(session, connection, member.Context, recordedAt, head, CancellationToken.None, actions);
+                session.Insert(new CommandRecord
+                {
+                    Id = member.Context.CommandId.ToString(), Fingerprint = member.Context.Fingerprint, Route = member.Route,
+                    StreamId = member.StreamId, RecordedAt = now,
+                });
+                accepted.Add((member, done));
+            }
+            if (accepted.Count == 0) return;
+            await session.SaveChangesAsync();
+            foreach (var (member, done) in accepted) member.Result.TrySetResult(done);
+        }
+        catch (Exception ex) when (CommandExecutor.IsRace(ex) || ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))
+        {
+            // Expected: a used key, another process's write, an outage. Alone, each command deals with it.
+            log.LogDebug("A group of {Count} commands did not commit together ({Reason}); each runs alone", group.Count, ex.GetType().Name);
+        }
+        catch (Exception ex)
+        {
+            // Not expected: a bug. Logged as one; the commands still get their answers by running alone.
+            log.LogError(ex, "A group of {Count} commands failed; each runs alone", group.Count);
+        }
+        finally
+        {
+            foreach (var member in group) member.Result.TrySetResult(null);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Queued members are still committed (or handed back) by the workers before they stop.
+        queue.Writer.TryComplete();
+        await Task.WhenAll(workers).ConfigureAwait(false);
+    }
+
+    /// <summary>For a container disposed synchronously: stops taking commands; the workers finish what is queued.</summary>
+    public void Dispose() => queue.Writer.TryComplete();
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using AssetLedger.Api.Tests.Infrastructure;
+using Npgsql;
+
+namespace AssetLedger.Api.Tests.Reliability;
+
+/// <summary>
+/// Group commit: concurrent commands on different assets share transactions, and each still has its
+/// own envelope, its own chain hashes and its own idempotency record; a group that cannot commit
+/// (one reused key) costs the others nothing but a second try.
+/// </summary>
+public sealed class when_commands_are_committed_together(ApiFixture fixture) : ApiTest(fixture)
+{
+    private const int Commands = 48;
+
+    private async Task<Guid[]> GivenAssets(int n)
+    {
+        var caseId = await Client.OpenCase();
+        var assets = new Guid[n];
+        for (var i = 0; i < n; i++) assets[i] = await Client.AddAsset(caseId);
+        return assets;
+    }
+
+    private Task<Reply> Seize(Guid asset, Guid key, string correlation, string custodian = "ORD")
+    {
+        var body = JsonSerializer.Serialize(new { commandId = key, custodian, location = "Depot Utrecht", seizedAt = "2026-03-02T10:00:00Z" });
+        var content = new StringContent(body, Encoding.UTF8, "application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/assets/{asset}/seize") { Content = content };
+        return SendWith(request, correlation);
+    }
+
+    private async Task<Reply> SendWith(HttpRequestMessage request, string correlation)
+    {
+        using (request)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.Investigator);
+            request.Headers.Add("X-Correlation-ID", correlation);
+            using var response = await Client.Http.SendAsync(request);
+            var raw = await response.Content.ReadAsStringAsync();
+            var json = raw.StartsWith('{') ? JsonDocument.Parse(raw).RootElement.Clone() : default;
+            return new Reply(response.StatusCode, json, response.Headers, response.Content.Headers, raw);
+        }
+    }
+
+    private sealed record Row(Guid Stream, string Transaction, string? Correlation, string? Causation, string? User, string? CommandId, string? ActorId);
+
+    private async Task<List<Row>> SeizureRows()
+    {
+        await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("""
+            select stream_id, xmin::text, correlation_id, causation_id, user_name, headers ->> 'commandId', headers ->> 'actorId'
+            from assetledger.mt_events where type = 'asset_seized'
+            """, conn);
+        var rows = new List<Row>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add(new Row(reader.GetGuid(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+        return rows;
+    }
+
+    [Fact]
+    public async Task concurrent_commands_share_transactions_and_each_keeps_its_own_envelope_chain_and_key()
+    {
+        var assets = await GivenAssets(Commands);
+        var keys = assets.Select(_ => Guid.NewGuid()).ToArray();
+
+        var replies = await Task.WhenAll(assets.Select((a, i) => Seize(a, keys[i], $"corr-{i}")));
+
+        Assert.All(replies, r => Assert.True(r.Status == HttpStatusCode.OK, r.ToString()));
+        var rows = await SeizureRows();
+        Assert.Equal(Commands, rows.Count);
+        // Several commands committed in one transaction (rows of one transaction share its xmin).
+        Assert.True(rows.Select(r => r.Transaction).Distinct().Count() < Commands, "every command committed alone");
+        for (var i = 0; i < Commands; i++)
+        {
+            var row = Assert.Single(rows, r => r.Stream == assets[i]);
+            Assert.Equal($"corr-{i}", row.Correlation);
+            Assert.Equal(keys[i].ToString(), row.Causation);
+            Assert.Equal(keys[i].ToString(), row.CommandId);
+            Assert.False(string.IsNullOrEmpty(row.User));
+            Assert.Equal(row.User, row.ActorId);
+            Assert.Equal("seized", replies[i].Str("status"));
+        }
+
+        var verify = await Client.Get("/api/audit/verify", Tokens.Auditor);
+        Assert.Empty(verify.Json.GetProperty("broken").EnumerateArray());
+
+        // Each key's record was committed with its events: a replay answers the same and appends nothing.
+        var before = await Fixture.EventCountAsync();
+        var replays = await Task.WhenAll(assets.Select((a, i) => Seize(a, keys[i], $"again-{i}")));
+        Assert.All(replays, r => Assert.True(r.Status == HttpStatusCode.OK, r.ToString()));
+        Assert.Equal(before, await Fixture.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task a_reused_key_in_a_group_is_refused_and_the_other_commands_commit()
+    {
+        var assets = await GivenAssets(Commands);
+        var used = Guid.NewGuid();
+        var other = await Client.AddAsset(await Client.OpenCase("NL-2026-0043"));
+        Assert.Equal(HttpStatusCode.OK, (await Seize(other, used, "first")).Status);
+        var before = await Fixture.EventCountAsync();
+
+        // The reused key is sent in the middle of the burst, for another asset and body.
+        var replies = await Task.WhenAll(assets.Select((a, i) => Seize(a, i == Commands / 2 ? used : Guid.NewGuid(), $"corr-{i}")));
+
+        for (var i = 0; i < Commands; i++)
+            Assert.True(replies[i].Status == (i == Commands / 2 ? HttpStatusCode.Conflict : HttpStatusCode.OK), $"{i}: {replies[i]}");
+        Assert.Equal(before + Commands - 1, await Fixture.EventCountAsync());
+        var verify = await Client.Get("/api/audit/verify", Tokens.Auditor);
+        Assert.Empty(verify.Json.GetProperty("broken").EnumerateArray());
+    }
+}
