@@ -89,13 +89,17 @@ public static class AssetEndpoints
         return f.Ok ? new NewAsset(assetId!.Value, kind!.Value, description, identifiers, location!, holder) : null;
     }
 
-    private static Task<IResult> GetAsync(HttpContext http, string assetId, string? asOf, IDocumentStore store, JurisdictionCalendar calendar, CancellationToken ct) =>
+    private static Task<IResult> GetAsync(HttpContext http, string assetId, string? asOf, IDocumentStore store, Npgsql.NpgsqlDataSource db,
+        JurisdictionCalendar calendar, CancellationToken ct) =>
         RequestPipeline.Query(http, async caller =>
         {
             if (!Guid.TryParse(assetId, out var id)) return Problems.NotFound($"No asset {assetId}.");
-            await using var session = store.QuerySession(caller.Jurisdiction);
             var today = calendar.Today(caller.Jurisdiction);
-            if (asOf is null) return (await AssetQueries.CurrentAsync(session, caller, id, today, ct)).ToResult(http);
+            if (asOf is null)
+                return (await AssetQueries.VisibleDocumentAsync(db, store.Options.Serializer(), caller, id, ct) is { } current
+                    ? new Outcome.Done(AssetResponse.From(current, today), current.Version)
+                    : (Outcome)new Outcome.NotFound($"No asset {id}.")).ToResult(http);
+            await using var session = store.QuerySession(caller.Jurisdiction);
             if (!TextRules.TryInstant(asOf, out var instant))
             {
                 if (!(await AssetQueries.CurrentAsync(session, caller, id, today, ct) is Outcome.Done)) return Problems.NotFound($"No asset {id}.");
