@@ -1,7 +1,12 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using AssetLedger.Api.Infrastructure;
 using AssetLedger.Api.Tests.Infrastructure;
+using AssetLedger.Assets;
+using AssetLedger.Core.Money;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
 using Npgsql;
 
 namespace AssetLedger.Api.Tests.Reliability;
@@ -113,5 +118,48 @@ public sealed class when_commands_are_committed_together(ApiFixture fixture) : A
         Assert.Equal(before + Commands - 1, await Fixture.EventCountAsync());
         var verify = await Client.Get("/api/audit/verify", Tokens.Auditor);
         Assert.Empty(verify.Json.GetProperty("broken").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task a_group_that_throws_unexpectedly_hands_its_commands_back_and_they_commit_alone()
+    {
+        var assets = await GivenAssets(8);
+        var executor = Fixture.Host.Services.GetRequiredService<CommandExecutor>();
+        var caller = new Caller("u-1", "Test", [Roles.Investigator], "NL", "FIOD");
+        var before = await Fixture.EventCountAsync();
+
+        // More failures than the committer has workers: a worker that died with its group would
+        // leave later commands waiting forever.
+        foreach (var asset in assets.Take(3))
+            Assert.Equal("alone", Assert.IsType<Outcome.Done>(await RunWithAFailingGroup(executor, caller, asset).WaitAsync(TimeSpan.FromSeconds(30))).Body);
+
+        Assert.Equal(before + 3, await Fixture.EventCountAsync());
+        var seizures = await Task.WhenAll(assets.Skip(3).Select((a, i) => Seize(a, Guid.NewGuid(), $"after-{i}"))).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(seizures, r => Assert.True(r.Status == HttpStatusCode.OK, r.ToString()));
+        var verify = await Client.Get("/api/audit/verify", Tokens.Auditor);
+        Assert.Empty(verify.Json.GetProperty("broken").EnumerateArray());
+    }
+
+    private static async Task<Outcome> RunWithAFailingGroup(CommandExecutor executor, Caller caller, Guid asset)
+    {
+        var ctx = new CommandContext(caller, Roles.Investigator, Guid.NewGuid(), "fingerprint", "corr-alone", null);
+        var groupTried = false;
+        var outcome = await executor.RunAsync(ctx, "test", asset,
+            batch => batch.Events.FetchForWriting<Asset>(asset),
+            (session, stream, now) =>
+            {
+                stream.AppendOne(new AssetValued(new Money(100m, "EUR"), ValuationMethod.Book, "Bank", new LocalDate(2026, 3, 1), null));
+                return Task.FromResult<Outcome>(new Outcome.Done("alone", stream.Aggregate!.Version + 1));
+            },
+            _ => Task.FromResult<Outcome>(new Outcome.Done("replay", 0)),
+            CancellationToken.None,
+            decideAlone: (_, _) =>
+            {
+                groupTried = true;
+                throw new InvalidOperationException("a bug in a grouped decision");
+            });
+
+        Assert.True(groupTried);
+        return outcome;
     }
 }
