@@ -101,7 +101,10 @@ public sealed partial class BenchRun(BenchOptions o)
         var steady = await SteadyStateAsync(service, api, users, assets, s);
         report.Notes.Add(steady.Note);
         // --- P1 -----------------------------------------------------------------------------------
-        Log($"P1: seizures over HTTP, {s.Clients} clients, {s.Warmup.TotalSeconds:F0} s warm-up + {s.Duration.TotalSeconds:F0} s (pool of {assets.Length - s.Clients - 1:N0} identified assets)");
+        // P1 seizes assets[1..poolEnd): the first was seized alone after the restart, and the last
+        // Clients are the steady state's (seized there, then refused).
+        var poolEnd = assets.Length - s.Clients;
+        Log($"P1: seizures over HTTP, {s.Clients} clients, {s.Warmup.TotalSeconds:F0} s warm-up + {s.Duration.TotalSeconds:F0} s (pool of {poolEnd - 1:N0} identified assets)");
         var next = 0;
         LoadResult p1;
         double p1Jit;
@@ -112,8 +115,7 @@ public sealed partial class BenchRun(BenchOptions o)
             (p1, p1Jit) = await WithJitShareAsync(service, s.Warmup, () => Load.RunAsync(s.Clients, s.Warmup, s.Duration, async w =>
             {
                 var i = Interlocked.Increment(ref next);
-                // The last Clients assets are the steady state's (seized there, then refused): not P1's.
-                if (i >= assets.Length - s.Clients) return null;
+                if (i >= poolEnd) return null;
                 return (await load[w].SendAsync("POST", seizePaths[i], users.Investigator, seizeBodies[i])).Status;
             }));
             peakRss = sampler.PeakMB;

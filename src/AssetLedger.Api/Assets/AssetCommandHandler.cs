@@ -29,19 +29,26 @@ public static class AssetCommandHandler
     private static async Task<Outcome> DecideAsync(IDocumentSession session, JasperFx.Events.IEventStream<Asset> stream, ExecuteAssetCommand message,
         Instant now, LocalDate today, CancellationToken ct)
     {
-        if (stream.Aggregate is not { } asset || !message.Context.Caller.CanSee(asset.CaseAgencies))
-            return new Outcome.NotFound($"No asset {message.AssetId}.");
-        if (message.Context.ExpectedVersion is { } expected && expected != asset.Version)
-            return new Outcome.Conflict($"The asset is at version {asset.Version}, not the expected {expected}.");
-
-        var decision = AssetDecider.Decide(message.Command, asset);
-        if (decision is not Decision.Accept { Events: var events })
-            return new Outcome.Conflict(((Decision.Refuse)decision).Reason);
-
+        var decided = Decide(stream, message);
+        if (decided is not { Asset: { } asset, Events: { } events }) return decided.Refusal!;
         if (await CountAgainstOrdersAsync(session, asset, events, ct) is { } refusal)
             return new Outcome.Conflict(refusal);
-
         return Append(stream, asset, events, now, today);
+    }
+
+    /// <summary>What every asset command checks on its own stream, then the pure decision: the events, or the refusal.</summary>
+    private static (Asset? Asset, IReadOnlyList<object>? Events, Outcome? Refusal) Decide(JasperFx.Events.IEventStream<Asset> stream, ExecuteAssetCommand message)
+    {
+        if (stream.Aggregate is not { } asset || !message.Context.Caller.CanSee(asset.CaseAgencies))
+            return (null, null, new Outcome.NotFound($"No asset {message.AssetId}."));
+        if (message.Context.ExpectedVersion is { } expected && expected != asset.Version)
+            return (null, null, new Outcome.Conflict($"The asset is at version {asset.Version}, not the expected {expected}."));
+        return AssetDecider.Decide(message.Command, asset) switch
+        {
+            Decision.Accept accept => (asset, accept.Events, null),
+            Decision.Refuse refuse => (null, null, new Outcome.Conflict(refuse.Reason)),
+            var other => throw new InvalidOperationException($"Unknown decision {other.GetType().Name}."),
+        };
     }
 
     /// <summary>
@@ -50,14 +57,10 @@ public static class AssetCommandHandler
     /// alone (a refusal, which may be a replay to answer from its record, or events counted against
     /// an order's stream).
     /// </summary>
-    private static Outcome.Done? DecideAlone(JasperFx.Events.IEventStream<Asset> stream, ExecuteAssetCommand message, Instant now, LocalDate today)
-    {
-        if (stream.Aggregate is not { } asset || !message.Context.Caller.CanSee(asset.CaseAgencies)) return null;
-        if (message.Context.ExpectedVersion is { } expected && expected != asset.Version) return null;
-        if (AssetDecider.Decide(message.Command, asset) is not Decision.Accept { Events: var events }) return null;
-        if (events.Any(e => e is RestraintOrderRecorded or ConfiscationOrdered or ReleaseOrderRecorded or AssetRealised)) return null;
-        return Append(stream, asset, events, now, today);
-    }
+    private static Outcome.Done? DecideAlone(JasperFx.Events.IEventStream<Asset> stream, ExecuteAssetCommand message, Instant now, LocalDate today) =>
+        Decide(stream, message) is { Asset: { } asset, Events: { } events } && !events.Any(CountsAgainstAnOrder)
+            ? Append(stream, asset, events, now, today)
+            : null;
 
     private static Outcome.Done Append(JasperFx.Events.IEventStream<Asset> stream, Asset asset, IReadOnlyList<object> events, Instant now, LocalDate today)
     {
@@ -73,6 +76,9 @@ public static class AssetCommandHandler
     /// them: an order recorded on several assets keeps the same details and case, and the proceeds
     /// realised under it never exceed its maximum amount.
     /// </summary>
+    /// <summary>The events <see cref="CountAgainstOrdersAsync"/> takes to an order's stream (one case each below).</summary>
+    private static bool CountsAgainstAnOrder(object e) => e is RestraintOrderRecorded or ConfiscationOrdered or ReleaseOrderRecorded or AssetRealised;
+
     private static async Task<string?> CountAgainstOrdersAsync(IDocumentSession session, Asset asset, IReadOnlyList<object> events, CancellationToken ct)
     {
         foreach (var e in events)

@@ -96,9 +96,7 @@ public static class AssetEndpoints
             if (!Guid.TryParse(assetId, out var id)) return Problems.NotFound($"No asset {assetId}.");
             var today = calendar.Today(caller.Jurisdiction);
             if (asOf is null)
-                return (await AssetQueries.VisibleDocumentAsync(db, store.Options.Serializer(), caller, id, ct) is { } current
-                    ? new Outcome.Done(AssetResponse.From(current, today), current.Version)
-                    : (Outcome)new Outcome.NotFound($"No asset {id}.")).ToResult(http);
+                return AssetQueries.Current(await AssetQueries.VisibleDocumentAsync(db, store.Options.Serializer(), caller, id, ct), id, today).ToResult(http);
             await using var session = store.QuerySession(caller.Jurisdiction);
             if (!TextRules.TryInstant(asOf, out var instant))
             {

@@ -34,16 +34,18 @@ public static class Envelope
     /// </summary>
     public static void Stamp(IEnumerable<IEvent> events, CommandContext ctx, Instant now)
     {
+        var headers = Headers(ctx, now); // the command's, once for all its events
+        var causation = ctx.CommandId.ToString();
         foreach (var e in events)
         {
             e.CorrelationId = ctx.CorrelationId;
-            e.CausationId = ctx.CommandId.ToString();
+            e.CausationId = causation;
             e.UserName = ctx.Caller.Id;
-            foreach (var (key, value) in Headers(ctx, now)) e.SetHeader(key, value);
+            foreach (var (key, value) in headers) e.SetHeader(key, value);
         }
     }
 
-    private static IEnumerable<(string, string)> Headers(CommandContext ctx, Instant now) =>
+    private static (string Key, string Value)[] Headers(CommandContext ctx, Instant now) =>
     [
         (ActorId, ctx.Caller.Id), (ActorName, ctx.Caller.Name), (ActorRole, ctx.Role), (ActorAgency, ctx.Caller.Agency),
         (Jurisdiction, ctx.Caller.Jurisdiction), (CommandId, ctx.CommandId.ToString()), (RecordedAt, Format(now)),

@@ -175,9 +175,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
                 return await ReplayAsync(session, key, ctx, represent, ct) ?? outcome;
 
             Envelope.Stamp(session, ctx, now);
-            var head = headOf is null ? await headRead! : headOf(fetched);
-            await chain.StampAsync(session, connection, ctx, Envelope.Format(now), head, ct);
-            session.Insert(new CommandRecord { Id = key, Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
+            await SealAsync(chain, session, connection, ctx, route, streamId, now, headOf is null ? await headRead! : headOf(fetched), ct);
             try
             {
                 await session.SaveChangesAsync(ct);
@@ -193,6 +191,18 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         }
         log.LogInformation("Command {CommandId} on {Route} gave up after {Attempts} attempts", key, route, MaxAttempts);
         return new Outcome.Conflict("The resource is changing too quickly; retry the request.");
+    }
+
+    /// <summary>
+    /// What a command writes besides its events and their envelope, alone or in a group: the events'
+    /// chain hashes (of <paramref name="only"/>, or of every stream the session touches) and the
+    /// command's idempotency record, in the same transaction.
+    /// </summary>
+    internal static async Task SealAsync(Audit.ChainStamper chain, IDocumentSession session, NpgsqlConnection connection, CommandContext ctx,
+        string route, Guid streamId, Instant now, Audit.ChainHead? head, CancellationToken ct, IReadOnlyList<JasperFx.Events.StreamAction>? only = null)
+    {
+        await chain.StampAsync(session, connection, ctx, Envelope.Format(now), head, ct, only);
+        session.Insert(new CommandRecord { Id = ctx.CommandId.ToString(), Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
     }
 
     private static async Task<Outcome?> ReplayAsync(IDocumentSession session, string key, CommandContext ctx,

@@ -120,7 +120,6 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
             await batch.Execute();
 
             var now = clock.GetCurrentInstant();
-            var recordedAt = Envelope.Format(now);
             var accepted = new List<(GroupMember Member, Outcome.Done Done)>(group.Count);
             foreach (var member in group)
             {
@@ -132,12 +131,7 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
                 }
                 var actions = session.PendingChanges.Streams().Where(a => a.Id == member.StreamId).ToList();
                 foreach (var action in actions) Envelope.Stamp(action.Events, member.Context, now);
-                await chain.StampAsync(session, connection, member.Context, recordedAt, head, CancellationToken.None, actions);
-                session.Insert(new CommandRecord
-                {
-                    Id = member.Context.CommandId.ToString(), Fingerprint = member.Context.Fingerprint, Route = member.Route,
-                    StreamId = member.StreamId, RecordedAt = now,
-                });
+                await CommandExecutor.SealAsync(chain, session, connection, member.Context, member.Route, member.StreamId, now, head, CancellationToken.None, actions);
                 accepted.Add((member, done));
             }
             if (accepted.Count == 0) return;
