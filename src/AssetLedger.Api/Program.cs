@@ -43,6 +43,10 @@ var autoCreate = builder.Configuration.GetValue("Database:AutoCreate", builder.E
 builder.Services.AddSingleton<IClock>(SystemClock.Instance);
 builder.Services.AddSingleton<JurisdictionCalendar>();
 builder.Services.AddSingleton<CommandExecutor>();
+builder.Services.AddSingleton(sp => AssetStatusCache.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IClock>()));
+// The status cache answers only while this is the only instance on the database (StatusCacheLease).
+builder.Services.AddHostedService(sp => new StatusCacheLease(StatusCacheLease.DataSourceFor(connectionString),
+    sp.GetRequiredService<AssetStatusCache>(), sp.GetRequiredService<ILogger<StatusCacheLease>>()));
 var dataSource = MartenSetup.BuildDataSource(connectionString);
 builder.Services.AddSingleton(dataSource);
 builder.Services.AddSingleton<ChainStamper>();

@@ -90,13 +90,13 @@ public static class AssetEndpoints
     }
 
     private static Task<IResult> GetAsync(HttpContext http, string assetId, string? asOf, IDocumentStore store, Npgsql.NpgsqlDataSource db,
-        JurisdictionCalendar calendar, CancellationToken ct) =>
+        AssetStatusCache cache, JurisdictionCalendar calendar, CancellationToken ct) =>
         RequestPipeline.Query(http, async caller =>
         {
             if (!Guid.TryParse(assetId, out var id)) return Problems.NotFound($"No asset {assetId}.");
             var today = calendar.Today(caller.Jurisdiction);
             if (asOf is null)
-                return AssetQueries.Current(await AssetQueries.VisibleDocumentAsync(db, store.Options.Serializer(), caller, id, ct), id, today).ToResult(http);
+                return await AssetQueries.StatusAsync(cache, db, store.Options.Serializer(), caller, id, today, ct);
             await using var session = store.QuerySession(caller.Jurisdiction);
             if (!TextRules.TryInstant(asOf, out var instant))
             {

@@ -14,13 +14,34 @@ public static class AssetQueries
     /// read of the service; this is the row Marten's <c>LoadAsync</c> reads (same table, same
     /// tenant filter, same deserialiser), without the session around it.
     /// </summary>
-    public static async Task<Asset?> VisibleDocumentAsync(NpgsqlDataSource db, ISerializer serializer, Caller caller, Guid assetId, CancellationToken ct)
+    private static async Task<Asset?> DocumentAsync(NpgsqlDataSource db, ISerializer serializer, string tenant, Guid assetId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(ReadDocumentSql);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = caller.Jurisdiction });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         cmd.Parameters.Add(new NpgsqlParameter { Value = assetId });
         await using var reader = await cmd.ExecuteReaderAsync(System.Data.CommandBehavior.SingleRow, ct);
-        return await reader.ReadAsync(ct) && serializer.FromJson<Asset>(reader, 0) is { } asset && caller.CanSee(asset.CaseAgencies) ? asset : null;
+        return await reader.ReadAsync(ct) ? serializer.FromJson<Asset>(reader, 0) : null;
+    }
+
+    /// <summary>
+    /// The answer of <c>GET /api/assets/{id}</c>: from <paramref name="cache"/> when it holds it, else
+    /// from the document (<see cref="DocumentAsync"/>), and then kept for the next read unless a write
+    /// on the asset raced with this one. The cache holds the answer whoever asked; who may see it is
+    /// checked on every read.
+    /// </summary>
+    public static async Task<IResult> StatusAsync(AssetStatusCache cache, NpgsqlDataSource db, ISerializer serializer, Caller caller,
+        Guid assetId, LocalDate today, CancellationToken ct)
+    {
+        if (!cache.TryGet(caller.Jurisdiction, assetId, today, out var entry))
+        {
+            var ticket = cache.Ticket(assetId);
+            if (await DocumentAsync(db, serializer, caller.Jurisdiction, assetId, ct) is not { } asset)
+                return Problems.NotFound($"No asset {assetId}.");
+            var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(AssetResponse.From(asset, today), ApiJson.Options);
+            entry = cache.Compose(body, asset.Version, asset.CaseAgencies, today);
+            cache.Offer(caller.Jurisdiction, assetId, ticket, entry);
+        }
+        return caller.CanSee(entry.CaseAgencies) ? new JsonBytesResult(entry.Body, entry.Version) : Problems.NotFound($"No asset {assetId}.");
     }
 
     private const string ReadDocumentSql = $"select data from {MartenSetup.Schema}.mt_doc_asset where tenant_id = $1 and id = $2";

@@ -51,6 +51,20 @@ public sealed class WithHeaders(IResult inner, Action<IHeaderDictionary> set) : 
     }
 }
 
+/// <summary>A 200 with a JSON body already serialised (by <see cref="ApiJson.Options"/>) and its version as ETag.</summary>
+public sealed class JsonBytesResult(byte[] body, long version) : IResult
+{
+    public Task ExecuteAsync(HttpContext http)
+    {
+        var response = http.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        response.ContentLength = body.Length;
+        response.Headers.ETag = $"\"{version}\"";
+        return response.Body.WriteAsync(body, 0, body.Length, http.RequestAborted);
+    }
+}
+
 /// <summary>The idempotency record of one client key, written in the same transaction as the events.</summary>
 public sealed class CommandRecord
 {
@@ -68,11 +82,11 @@ public sealed class CommandRecord
 /// state, so concurrent replays all see the winner's record and concurrent commands serialise.
 /// </summary>
 public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain,
-    IConfiguration configuration, ILogger<CommandExecutor> log) : IAsyncDisposable, IDisposable
+    Assets.AssetStatusCache statusCache, IConfiguration configuration, ILogger<CommandExecutor> log) : IAsyncDisposable, IDisposable
 {
     // Commands that can be committed together are (configuration Commands:GroupCommit, default true).
     private readonly GroupCommitter? groups = configuration.GetValue("Commands:GroupCommit", true)
-        ? new GroupCommitter(store, dataSource, clock, chain, log)
+        ? new GroupCommitter(store, dataSource, clock, chain, statusCache, log)
         : null;
 
     public ValueTask DisposeAsync() => groups?.DisposeAsync() ?? ValueTask.CompletedTask;
@@ -178,7 +192,9 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             await SealAsync(chain, session, connection, ctx, route, streamId, now, headOf is null ? await headRead! : headOf(fetched), ct);
             try
             {
-                await session.SaveChangesAsync(ct);
+                await Assets.StatusCacheLease.GuardWriteAsync(statusCache, connection, ct);
+                using (statusCache.BeginWrite(ctx.Caller.Jurisdiction, session.PendingChanges.Streams().Select(a => a.Id)))
+                    await session.SaveChangesAsync(ct);
                 return outcome;
             }
             catch (Exception ex) when (IsRace(ex))

@@ -67,13 +67,15 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
     private readonly NpgsqlDataSource dataSource;
     private readonly IClock clock;
     private readonly Audit.ChainStamper chain;
+    private readonly Assets.AssetStatusCache statusCache;
     private readonly ILogger log;
     private readonly Channel<GroupMember> queue = Channel.CreateUnbounded<GroupMember>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly Task[] workers;
 
-    public GroupCommitter(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain, ILogger log)
+    public GroupCommitter(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain,
+        Assets.AssetStatusCache statusCache, ILogger log)
     {
-        (this.store, this.dataSource, this.clock, this.chain, this.log) = (store, dataSource, clock, chain, log);
+        (this.store, this.dataSource, this.clock, this.chain, this.statusCache, this.log) = (store, dataSource, clock, chain, statusCache, log);
         // Two workers: one group is built while the other waits for its COMMIT.
         workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync)).ToArray();
     }
@@ -135,7 +137,9 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
                 accepted.Add((member, done));
             }
             if (accepted.Count == 0) return;
-            await session.SaveChangesAsync();
+            await Assets.StatusCacheLease.GuardWriteAsync(statusCache, connection, CancellationToken.None);
+            using (statusCache.BeginWrite(group[0].Tenant, session.PendingChanges.Streams().Select(a => a.Id)))
+                await session.SaveChangesAsync();
             foreach (var (member, done) in accepted) member.Result.TrySetResult(done);
         }
         catch (Exception ex) when (CommandExecutor.IsRace(ex) || ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))

@@ -121,7 +121,10 @@ public sealed class when_the_database_goes_away_under_load(ITestOutputHelper out
 
         // 503 only while the database is away: none before the stop, all while it is down, none once recovered.
         Expect(!load.Any(e => e.Unavailable && e.EndedAt < stopping), "503 before the outage", load.Where(e => e.Unavailable && e.EndedAt < stopping));
-        Expect(!load.Any(e => e.Ok && e.StartedAt > down && e.EndedAt < starting), "2xx while PostgreSQL was down", load.Where(e => e.Ok && e.StartedAt > down && e.EndedAt < starting));
+        // A status read may be answered from memory (the status cache) without the database; that answer is
+        // still exact, since no write can commit while the database is away. Nothing else may get a 2xx.
+        Expect(!load.Any(e => e.Ok && e.StartedAt > down && e.EndedAt < starting && e.Request.Kind != "read"), "2xx other than a status read while PostgreSQL was down",
+            load.Where(e => e.Ok && e.StartedAt > down && e.EndedAt < starting && e.Request.Kind != "read"));
         var firstOk = load.Where(e => e.Ok && e.Request.IsCommand && e.StartedAt > up).MinBy(e => e.EndedAt);
         Expect(firstOk is not null && firstOk.EndedAt - up < Recovery, $"no command acknowledged within {Recovery.TotalSeconds} s of the restart (first: {firstOk})");
         Expect(!load.Any(e => !e.Ok && e.StartedAt > up + Recovery), $"failures more than {Recovery.TotalSeconds} s after the restart", load.Where(e => !e.Ok && e.StartedAt > up + Recovery));

@@ -1,0 +1,62 @@
+using AssetLedger.Api.Assets;
+using AssetLedger.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using NodaTime;
+using NodaTime.Testing;
+using Npgsql;
+
+namespace AssetLedger.Api.Tests.Assets;
+
+/// <summary>
+/// The status cache's lease on a real PostgreSQL (a database of its own): one instance alone holds
+/// it; another instance's write waits until the holder's cache is off; two instances running means
+/// no cache answers; when one stops, the other takes the lease back.
+/// </summary>
+public sealed class when_instances_share_the_status_cache_lease
+{
+    private static AssetStatusCache NewCache() => new(new FakeClock(Instant.FromUtc(2026, 3, 1, 9, 0)), 100, Duration.FromSeconds(60));
+
+    private static StatusCacheLease Lease(string connectionString, AssetStatusCache cache) =>
+        new(StatusCacheLease.DataSourceFor(connectionString), cache, NullLogger<StatusCacheLease>.Instance);
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        for (var waited = 0; !condition() && waited < 200; waited++) await Task.Delay(50);
+        Assert.True(condition(), what + " within 10 s");
+    }
+
+    [Fact]
+    public async Task only_a_lone_instance_answers_from_memory_and_a_write_elsewhere_waits_until_it_has_stopped()
+    {
+        var connectionString = await (await TestDatabase.Shared).CreateDatabaseAsync("lease_" + Guid.NewGuid().ToString("N")[..8]);
+        var (cacheA, cacheB) = (NewCache(), NewCache());
+        var a = Lease(connectionString, cacheA);
+        await a.StartAsync(CancellationToken.None);
+        await Until(() => cacheA.HoldsLease, "a lone instance holds the lease");
+
+        // Another instance's write: it takes the lock shared in its transaction, and may only go on
+        // once the holder's cache has stopped answering.
+        await using (var conn = new NpgsqlConnection(connectionString))
+        {
+            await conn.OpenAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            await StatusCacheLease.GuardWriteAsync(cacheB, conn, CancellationToken.None);
+            Assert.False(cacheA.HoldsLease);
+            await tx.CommitAsync();
+        }
+        await Until(() => cacheA.HoldsLease, "the lone instance takes the lease back after the write");
+
+        var b = Lease(connectionString, cacheB);
+        await b.StartAsync(CancellationToken.None);
+        await Until(() => !cacheA.HoldsLease, "the holder lets go when a second instance starts");
+        await Task.Delay(StatusCacheLease.Poll * 6);
+        Assert.False(cacheA.HoldsLease);
+        Assert.False(cacheB.HoldsLease);
+
+        await b.StopAsync(CancellationToken.None);
+        await Until(() => cacheA.HoldsLease, "the remaining instance takes the lease when the other stops");
+        Assert.False(cacheB.HoldsLease);
+        await a.StopAsync(CancellationToken.None);
+        Assert.False(cacheA.HoldsLease);
+    }
+}
