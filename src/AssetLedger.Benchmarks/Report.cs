@@ -75,6 +75,11 @@ public sealed class Report
             case int i: w.WriteNumber(name, i); break;
             case long l: w.WriteNumber(name, l); break;
             case double d: Number(w, name, d); break;
+            case double[] values:
+                w.WriteStartArray(name);
+                foreach (var x in values) w.WriteNumberValue(Math.Round(x, 3));
+                w.WriteEndArray();
+                break;
             default: w.WriteString(name, Convert.ToString(v, CultureInfo.InvariantCulture)); break;
         }
     }
