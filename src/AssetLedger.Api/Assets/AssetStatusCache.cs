@@ -64,6 +64,9 @@ public sealed class AssetStatusCache
 
     private bool Answering => Environment.TickCount64 < Volatile.Read(ref leaseValidUntil);
 
+    /// <summary>The backend pid of the lease's own connection (0: none), which holds the lock exclusive while this instance holds the lease.</summary>
+    public int LeaseBackendPid { get; set; }
+
     /// <summary>The lease was acquired: the cache starts empty, and answers until <see cref="LeaseValidity"/> after the last confirmation.</summary>
     public void LeaseAcquired()
     {
@@ -71,10 +74,14 @@ public sealed class AssetStatusCache
         Volatile.Write(ref leaseValidUntil, Environment.TickCount64 + (long)LeaseValidity.TotalMilliseconds);
     }
 
-    public void LeaseConfirmed()
+    /// <summary>The lease was confirmed by a check sent at <paramref name="sentAt"/> (<see cref="Environment.TickCount64"/>): validity counts from the sending.</summary>
+    public void LeaseConfirmed(long sentAt)
     {
-        if (HoldsLease) Volatile.Write(ref leaseValidUntil, Environment.TickCount64 + (long)LeaseValidity.TotalMilliseconds);
+        if (HoldsLease) Volatile.Write(ref leaseValidUntil, sentAt + (long)LeaseValidity.TotalMilliseconds);
     }
+
+    /// <summary>Drops every answer and refuses those being read (a replayed command may stand for a commit whose end was never seen).</summary>
+    public void DropAll() => Forget();
 
     /// <summary>The lease is given up or lost: nothing is answered or kept any more, and what was kept is dropped.</summary>
     public void LeaseLost()

@@ -5,27 +5,33 @@ namespace AssetLedger.Api.Assets;
 
 /// <summary>
 /// Lets <see cref="AssetStatusCache"/> answer only while no other instance of the service can write
-/// to the database, with one PostgreSQL advisory lock (per database) used three ways:
+/// to the database unseen, with two PostgreSQL advisory locks (per database): the lease
+/// <see cref="Key"/> and the write fence <see cref="FenceKey"/>.
 /// <list type="bullet">
-/// <item>Every instance holds it <b>shared</b> for its lifetime, on a connection of its own (outside the
-/// pool: the pool's connections never keep session state).</item>
-/// <item>An instance that also gets it <b>exclusive</b> (<c>pg_try_advisory_lock</c>: only when no other
-/// session holds it) is the only instance: it holds the lease and its cache answers.</item>
-/// <item>Every write of an instance that does not hold the lease takes it shared for its transaction
-/// (<see cref="GuardWriteAsync"/>), so it waits while another instance holds the lease.</item>
+/// <item>Every instance holds the lease lock <b>shared</b> for its lifetime, on a connection of its own
+/// (outside the pool: the pool's connections never keep session state), cache on or off.</item>
+/// <item>An instance whose cache is on and that also gets it <b>exclusive</b> (<c>pg_try_advisory_lock</c>:
+/// only when no other session holds it) is the only instance: it holds the lease.</item>
+/// <item>Every write transaction, of every instance, first takes the fence shared, then checks in SQL
+/// whether its own instance's lease connection holds the lease exclusive; if not, it takes the lease
+/// lock shared, and so waits while another instance holds it (<see cref="GuardWriteAsync"/>).</item>
+/// <item>A new holder takes the fence exclusive before its cache answers: writes that passed the check
+/// under a previous holder commit first, and it keeps the fence for <see cref="AssetStatusCache.LeaseValidity"/>,
+/// longer than a previous holder's cache can still answer.</item>
 /// </list>
-/// The holder checks every <see cref="Poll"/> whether anyone waits for the lock (a new instance
-/// starting, or another instance's write); if so it switches its cache off and only then releases
-/// the exclusive hold, so no write of another instance commits while a cache answers. Its session is
-/// ended by PostgreSQL when it stops polling (<c>idle_session_timeout</c>, longer than
-/// <see cref="AssetStatusCache.LeaseValidity"/>): a frozen holder never blocks the others for long,
-/// and its cache stops answering before they can write. When the database is unreachable the cache
-/// stops answering, and the lease is taken again once the database is back.
+/// The holder checks every <see cref="Poll"/> whether anyone waits for the lease lock (a new instance
+/// registering, another instance's write); if so it switches its cache off and only then lets the
+/// exclusive hold go. Its session ends when it stops polling (<c>idle_session_timeout</c>), and its
+/// cache stops answering <see cref="AssetStatusCache.LeaseValidity"/> after it sent its last check.
+/// When the database is unreachable the cache stops answering; the lease is taken again when it is back.
 /// </summary>
 public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache cache, ILogger<StatusCacheLease> log) : BackgroundService
 {
-    /// <summary>The advisory lock's key ("ALSC"); advisory locks are per database.</summary>
+    /// <summary>The lease's advisory lock ("ALSC").</summary>
     public const long Key = 0x414C5343;
+
+    /// <summary>The write fence's advisory lock ("ALSF").</summary>
+    public const long FenceKey = 0x414C5346;
 
     public static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
 
@@ -44,20 +50,22 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
     }
 
     /// <summary>
-    /// Called in a write transaction before it commits: unless this instance holds the lease, the
-    /// transaction takes the lock shared, waiting while another instance holds it (until that
-    /// instance has switched its cache off).
+    /// Called in every write transaction before it commits (one round trip): the fence shared, then,
+    /// unless this instance's lease connection holds the lease exclusive right now, the lease lock
+    /// shared, which waits while another instance holds the lease (until it has switched its cache off).
     /// </summary>
     public static async Task GuardWriteAsync(AssetStatusCache cache, NpgsqlConnection connection, CancellationToken ct)
     {
-        if (!cache.Enabled || cache.HoldsLease) return;
-        await using var lockShared = new NpgsqlCommand($"select pg_advisory_xact_lock_shared({Key})", connection);
-        await lockShared.ExecuteNonQueryAsync(ct);
+        var pid = cache.LeaseBackendPid;
+        await using var guard = new NpgsqlCommand(
+            $"select pg_advisory_xact_lock_shared({FenceKey}); " +
+            $"select pg_advisory_xact_lock_shared({Key}) where not exists (select 1 from pg_locks where locktype = 'advisory' and pid = {pid} " +
+            $"and classid = 0 and objid = {Key} and objsubid = 1 and mode = 'ExclusiveLock' and granted)", connection);
+        await guard.ExecuteNonQueryAsync(ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        if (!cache.Enabled) return;
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -71,8 +79,8 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
             catch (Exception ex)
             {
                 cache.LeaseLost();
-                if (ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))
-                    log.LogWarning("Status cache off: the database did not answer ({Reason}); retrying", ex.GetBaseException().Message);
+                if (ex is NpgsqlException || ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))
+                    log.LogWarning("Status cache off: its connection to the database failed ({Reason}); retrying", ex.GetBaseException().Message);
                 else
                     log.LogError(ex, "Status cache off: its lease failed; retrying");
                 try
@@ -93,44 +101,55 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
         await using var connection = await unpooled.OpenConnectionAsync(stopping);
         await ExecuteAsync(connection, $"set idle_session_timeout = '{IdleSessionTimeout}'", stopping);
         // Registration: waits while another instance holds the lease; it sees this wait and lets go.
-        await using (var register = new NpgsqlCommand($"select pg_advisory_lock_shared({Key})", connection) { CommandTimeout = 0 })
-            await register.ExecuteNonQueryAsync(stopping);
+        await ExecuteAsync(connection, $"select pg_advisory_lock_shared({Key})", stopping, wait: true);
+        cache.LeaseBackendPid = connection.ProcessID;
         try
         {
             while (true)
             {
+                var sentAt = Environment.TickCount64;
                 if (!cache.HoldsLease)
                 {
-                    await using var take = new NpgsqlCommand($"select pg_try_advisory_lock({Key})", connection);
-                    if (await take.ExecuteScalarAsync(stopping) is true)
+                    if (cache.Enabled && await ScalarAsync(connection, $"select pg_try_advisory_lock({Key})", stopping) is true)
                     {
+                        // Writes that passed their check under a previous holder hold the fence shared:
+                        // they commit first. Held for as long as a previous holder's cache may still
+                        // answer, so no write commits unseen while it does.
+                        await ExecuteAsync(connection, $"select pg_advisory_lock({FenceKey})", stopping, wait: true);
+                        await Task.Delay(AssetStatusCache.LeaseValidity, stopping);
+                        await ExecuteAsync(connection, $"select pg_advisory_unlock({FenceKey})", stopping);
                         cache.LeaseAcquired();
                         log.LogInformation("Status cache on: this is the only instance on the database");
                     }
                 }
-                else
+                else if (await ScalarAsync(connection, WaitersSql, stopping) is true)
                 {
-                    await using var waiters = new NpgsqlCommand(WaitersSql, connection);
-                    if (await waiters.ExecuteScalarAsync(stopping) is true)
-                    {
-                        cache.LeaseLost(); // first: nothing answers from memory once the lock is let go
-                        await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", stopping);
-                        log.LogInformation("Status cache off: another instance is using the database");
-                    }
-                    else cache.LeaseConfirmed();
+                    cache.LeaseLost(); // first: nothing answers from memory once the lock is let go
+                    await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", stopping);
+                    log.LogInformation("Status cache off: another instance is using the database");
                 }
+                else cache.LeaseConfirmed(sentAt);
                 await Task.Delay(Poll, stopping);
             }
         }
         finally
         {
-            cache.LeaseLost(); // the connection closes (not pooled), and PostgreSQL releases its locks
+            // The connection closes (not pooled), and PostgreSQL releases its locks.
+            cache.LeaseLost();
+            cache.LeaseBackendPid = 0;
         }
     }
 
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, bool wait = false)
     {
         await using var command = new NpgsqlCommand(sql, connection);
+        if (wait) command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(ct);
     }
 }

@@ -221,19 +221,22 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         session.Insert(new CommandRecord { Id = ctx.CommandId.ToString(), Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
     }
 
-    private static async Task<Outcome?> ReplayAsync(IDocumentSession session, string key, CommandContext ctx,
+    private async Task<Outcome?> ReplayAsync(IDocumentSession session, string key, CommandContext ctx,
         Func<IDocumentSession, Task<Outcome>> represent, CancellationToken ct) =>
         await ReplayAsync(await session.LoadAsync<CommandRecord>(key, ct), session, ctx, represent);
 
     /// <summary>What an existing record of the key answers: nothing (no record), the current
-    /// representation (the same request again), or a conflict (another request under that key).</summary>
-    private static async Task<Outcome?> ReplayAsync(CommandRecord? existing, IDocumentSession session, CommandContext ctx,
-        Func<IDocumentSession, Task<Outcome>> represent) => existing switch
+    /// representation (the same request again), or a conflict (another request under that key).
+    /// A replay may stand for a commit whose outcome its first attempt never learnt, applied after that
+    /// attempt's bracket ended: the status cache drops every answer before the replay is answered.</summary>
+    private async Task<Outcome?> ReplayAsync(CommandRecord? existing, IDocumentSession session, CommandContext ctx,
+        Func<IDocumentSession, Task<Outcome>> represent)
     {
-        null => null,
-        _ when existing.Fingerprint == ctx.Fingerprint => await represent(session),
-        _ => new Outcome.Conflict($"The id {existing.Id} was already used for a different request."),
-    };
+        if (existing is null) return null;
+        if (existing.Fingerprint != ctx.Fingerprint) return new Outcome.Conflict($"The id {existing.Id} was already used for a different request.");
+        statusCache.DropAll();
+        return await represent(session);
+    }
 
     /// <summary>A concurrent writer got there first: a stale stream version, a stream or key that now exists.</summary>
     public static bool IsRace(Exception ex) => ex switch

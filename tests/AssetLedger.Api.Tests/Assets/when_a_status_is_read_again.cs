@@ -126,6 +126,24 @@ public sealed class when_a_status_is_read_again(ApiFixture fixture) : ApiTest(fi
     }
 
     [Fact]
+    public async Task a_replayed_command_drops_the_kept_answers()
+    {
+        // A replay may stand for a commit whose outcome its first attempt never learnt.
+        var asset = await Client.AddAsset(await Client.OpenCase());
+        var key = Guid.NewGuid();
+        var body = new { commandId = key, custodian = "ORD", location = "Depot Utrecht", seizedAt = "2026-03-02T10:00:00Z" };
+        var seized = await Client.Command(asset, "seize", body, Tokens.Investigator).Ok();
+        Assert.Equal("seized", (await Status(asset)).Str("status"));
+        Assert.True(Cache.TryGet("NL", asset, new LocalDate(2026, 3, 1), out _));
+
+        var replayed = await Client.Command(asset, "seize", body, Tokens.Investigator).Ok();
+
+        Assert.Equal(seized.Headers.ETag, replayed.Headers.ETag);
+        Assert.False(Cache.TryGet("NL", asset, new LocalDate(2026, 3, 1), out _));
+        Assert.Equal("seized", (await Status(asset)).Str("status"));
+    }
+
+    [Fact]
     public async Task an_unknown_asset_is_not_kept()
     {
         var asset = Guid.NewGuid();

@@ -25,10 +25,61 @@ public sealed class when_instances_share_the_status_cache_lease
         Assert.True(condition(), what + " within 10 s");
     }
 
+    private static async Task<string> NewDatabase() =>
+        await (await TestDatabase.Shared).CreateDatabaseAsync("lease_" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public async Task an_instance_with_its_cache_off_still_keeps_the_others_from_caching()
+    {
+        var connectionString = await NewDatabase();
+        var (on, off) = (NewCache(), new AssetStatusCache(new FakeClock(Instant.FromUtc(2026, 3, 1, 9, 0)), 0, Duration.FromSeconds(60)));
+        var withCacheOff = Lease(connectionString, off);
+        await withCacheOff.StartAsync(CancellationToken.None);
+        await Until(() => off.LeaseBackendPid != 0, "the instance with its cache off registers");
+        var withCache = Lease(connectionString, on);
+        await withCache.StartAsync(CancellationToken.None);
+        await Until(() => on.LeaseBackendPid != 0, "the second instance registers");
+
+        await Task.Delay(StatusCacheLease.Poll * 6);
+        Assert.False(on.HoldsLease);
+
+        await withCacheOff.StopAsync(CancellationToken.None);
+        await Until(() => on.HoldsLease, "the instance with a cache takes the lease once it is alone");
+        await withCache.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task a_write_that_passed_its_check_under_the_previous_holder_commits_before_the_next_holder_answers()
+    {
+        var connectionString = await NewDatabase();
+        var (cacheA, cacheB) = (NewCache(), NewCache());
+        var a = Lease(connectionString, cacheA);
+        await a.StartAsync(CancellationToken.None);
+        await Until(() => cacheA.HoldsLease, "a lone instance holds the lease");
+
+        // A write of the holder: it passes its check without waiting, holding the fence shared.
+        await using var conn = new NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await StatusCacheLease.GuardWriteAsync(cacheA, conn, CancellationToken.None);
+
+        // The holder goes away before that write commits; the next instance takes the lease lock but
+        // its cache must not answer before the write has committed.
+        await a.StopAsync(CancellationToken.None);
+        var b = Lease(connectionString, cacheB);
+        await b.StartAsync(CancellationToken.None);
+        await Task.Delay(AssetStatusCache.LeaseValidity * 2);
+        Assert.False(cacheB.HoldsLease);
+
+        await tx.CommitAsync();
+        await Until(() => cacheB.HoldsLease, "the next instance holds the lease once the write has committed");
+        await b.StopAsync(CancellationToken.None);
+    }
+
     [Fact]
     public async Task only_a_lone_instance_answers_from_memory_and_a_write_elsewhere_waits_until_it_has_stopped()
     {
-        var connectionString = await (await TestDatabase.Shared).CreateDatabaseAsync("lease_" + Guid.NewGuid().ToString("N")[..8]);
+        var connectionString = await NewDatabase();
         var (cacheA, cacheB) = (NewCache(), NewCache());
         var a = Lease(connectionString, cacheA);
         await a.StartAsync(CancellationToken.None);
