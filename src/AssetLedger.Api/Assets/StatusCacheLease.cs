@@ -13,8 +13,9 @@ namespace AssetLedger.Api.Assets;
 /// <item>An instance whose cache is on and that also gets it <b>exclusive</b> (<c>pg_try_advisory_lock</c>:
 /// only when no other session holds it) is the only instance: it holds the lease.</item>
 /// <item>Every write transaction, of every instance, first takes the fence shared, then checks in SQL
-/// whether its own instance's lease connection holds the lease exclusive; if not, it takes the lease
-/// lock shared, and so waits while another instance holds it (<see cref="GuardWriteAsync"/>).</item>
+/// whether its own instance's lease connection holds the lease (it holds its <see cref="HolderKey"/>
+/// exclusive exactly then); if not, it takes the lease lock shared, and so waits while another
+/// instance holds it (<see cref="GuardWriteAsync"/>).</item>
 /// <item>A new holder takes the fence exclusive before its cache answers: writes that passed the check
 /// under a previous holder commit first, and it keeps the fence for <see cref="AssetStatusCache.LeaseValidity"/>,
 /// longer than a previous holder's cache can still answer.</item>
@@ -56,13 +57,16 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
     /// </summary>
     public static async Task GuardWriteAsync(AssetStatusCache cache, NpgsqlConnection connection, CancellationToken ct)
     {
-        var pid = cache.LeaseBackendPid;
+        // The holder's lease connection holds its instance's own key (HolderKey) exclusive exactly while it
+        // holds the lease: if a shared try on it succeeds, this instance is not the holder (now).
         await using var guard = new NpgsqlCommand(
             $"select pg_advisory_xact_lock_shared({FenceKey}); " +
-            $"select pg_advisory_xact_lock_shared({Key}) where not exists (select 1 from pg_locks where locktype = 'advisory' and pid = {pid} " +
-            $"and classid = 0 and objid = {Key} and objsubid = 1 and mode = 'ExclusiveLock' and granted)", connection);
+            $"select pg_advisory_xact_lock_shared({Key}) where pg_try_advisory_xact_lock_shared({HolderKey(cache.LeaseBackendPid)})", connection);
         await guard.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>The key a lease connection holds exclusive while it holds the lease: its backend pid, in a key space of its own.</summary>
+    public static long HolderKey(int leaseBackendPid) => (1L << 32) | (uint)leaseBackendPid;
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -112,6 +116,14 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
                 {
                     if (cache.Enabled && await ScalarAsync(connection, $"select pg_try_advisory_lock({Key})", stopping) is true)
                     {
+                        // Its own key says "held" to this instance's writes. A write of this instance
+                        // may hold it shared for a moment (it found no holder): then try again later.
+                        if (await ScalarAsync(connection, $"select pg_try_advisory_lock({HolderKey(connection.ProcessID)})", stopping) is not true)
+                        {
+                            await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", stopping);
+                            await Task.Delay(Poll, stopping);
+                            continue;
+                        }
                         // Writes that passed their check under a previous holder hold the fence shared:
                         // they commit first. Held for as long as a previous holder's cache may still
                         // answer, so no write commits unseen while it does.
@@ -125,7 +137,7 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
                 else if (await ScalarAsync(connection, WaitersSql, stopping) is true)
                 {
                     cache.LeaseLost(); // first: nothing answers from memory once the lock is let go
-                    await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", stopping);
+                    await ExecuteAsync(connection, $"select pg_advisory_unlock({HolderKey(connection.ProcessID)}); select pg_advisory_unlock({Key})", stopping);
                     log.LogInformation("Status cache off: another instance is using the database");
                 }
                 else cache.LeaseConfirmed(sentAt);
