@@ -71,14 +71,14 @@ public static class AssetCommandHandler
         return new Outcome.Done(AssetResponse.From(next, today), next.Version);
     }
 
+    /// <summary>The events <see cref="CountAgainstOrdersAsync"/> takes to an order's stream (one case each below).</summary>
+    private static bool CountsAgainstAnOrder(object e) => e is RestraintOrderRecorded or ConfiscationOrdered or ReleaseOrderRecorded or AssetRealised;
+
     /// <summary>
     /// The checks that span streams go through the order's own stream, whose version serialises
     /// them: an order recorded on several assets keeps the same details and case, and the proceeds
     /// realised under it never exceed its maximum amount.
     /// </summary>
-    /// <summary>The events <see cref="CountAgainstOrdersAsync"/> takes to an order's stream (one case each below).</summary>
-    private static bool CountsAgainstAnOrder(object e) => e is RestraintOrderRecorded or ConfiscationOrdered or ReleaseOrderRecorded or AssetRealised;
-
     private static async Task<string?> CountAgainstOrdersAsync(IDocumentSession session, Asset asset, IReadOnlyList<object> events, CancellationToken ct)
     {
         foreach (var e in events)

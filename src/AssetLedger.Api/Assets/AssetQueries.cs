@@ -50,14 +50,13 @@ public static class AssetQueries
     public static async Task<Asset?> VisibleAsync(IQuerySession session, Caller caller, Guid assetId, CancellationToken ct) =>
         await session.LoadAsync<Asset>(assetId, ct) is { } asset && caller.CanSee(asset.CaseAgencies) ? asset : null;
 
-    public static async Task<Outcome> CurrentAsync(IQuerySession session, Caller caller, Guid assetId, LocalDate today, CancellationToken ct) =>
-        Current(await VisibleAsync(session, caller, assetId, ct), assetId, today);
-
-    /// <summary>The answer for an asset's current state as read (null: none, or not visible to the caller).</summary>
-    public static Outcome Current(Asset? visible, Guid assetId, LocalDate today) =>
-        visible is not null
-            ? new Outcome.Done(AssetResponse.From(visible, today), visible.Version)
+    public static async Task<Outcome> CurrentAsync(IQuerySession session, Caller caller, Guid assetId, LocalDate today, CancellationToken ct)
+    {
+        var asset = await VisibleAsync(session, caller, assetId, ct);
+        return asset is not null
+            ? new Outcome.Done(AssetResponse.From(asset, today), asset.Version)
             : new Outcome.NotFound($"No asset {assetId}.");
+    }
 
     /// <summary>The asset as it stood at an instant: the events recorded (by the server's clock) at or before it.</summary>
     public static async Task<Outcome> AsOfAsync(IQuerySession session, Caller caller, Guid assetId, Instant asOf, LocalDate today, CancellationToken ct)

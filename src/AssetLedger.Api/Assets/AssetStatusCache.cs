@@ -70,7 +70,7 @@ public sealed class AssetStatusCache
     /// <summary>The lease was acquired: the cache starts empty, and answers until <see cref="LeaseValidity"/> after the last confirmation.</summary>
     public void LeaseAcquired()
     {
-        Forget();
+        DropAll();
         Volatile.Write(ref leaseValidUntil, Environment.TickCount64 + (long)LeaseValidity.TotalMilliseconds);
     }
 
@@ -80,17 +80,16 @@ public sealed class AssetStatusCache
         if (HoldsLease) Volatile.Write(ref leaseValidUntil, sentAt + (long)LeaseValidity.TotalMilliseconds);
     }
 
-    /// <summary>Drops every answer and refuses those being read (a replayed command may stand for a commit whose end was never seen).</summary>
-    public void DropAll() => Forget();
-
     /// <summary>The lease is given up or lost: nothing is answered or kept any more, and what was kept is dropped.</summary>
     public void LeaseLost()
     {
         Volatile.Write(ref leaseValidUntil, 0);
-        Forget();
+        DropAll();
     }
 
-    private void Forget()
+    /// <summary>Drops every answer and refuses those being read (the lease changed hands, or a replayed
+    /// command may stand for a commit whose end was never seen).</summary>
+    public void DropAll()
     {
         foreach (var shard in shards)
             lock (shard)

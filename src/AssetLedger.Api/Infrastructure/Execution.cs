@@ -192,9 +192,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             await SealAsync(chain, session, connection, ctx, route, streamId, now, headOf is null ? await headRead! : headOf(fetched), ct);
             try
             {
-                await Assets.StatusCacheLease.GuardWriteAsync(statusCache, connection, ct);
-                using (statusCache.BeginWrite(ctx.Caller.Jurisdiction, session.PendingChanges.Streams().Select(a => a.Id)))
-                    await session.SaveChangesAsync(ct);
+                await CommitAsync(statusCache, session, connection, ctx.Caller.Jurisdiction, ct);
                 return outcome;
             }
             catch (Exception ex) when (IsRace(ex))
@@ -219,6 +217,19 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     {
         await chain.StampAsync(session, connection, ctx, Envelope.Format(now), head, ct, only);
         session.Insert(new CommandRecord { Id = ctx.CommandId.ToString(), Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
+    }
+
+    /// <summary>
+    /// Commits a command's (or a group's) session, alone or in a group: past the status cache's write
+    /// guard (<see cref="Assets.StatusCacheLease.GuardWriteAsync"/>), bracketed so that the cache drops
+    /// the answers of every stream it appends to before the command is answered.
+    /// </summary>
+    internal static async Task CommitAsync(Assets.AssetStatusCache statusCache, IDocumentSession session, NpgsqlConnection connection,
+        string tenant, CancellationToken ct)
+    {
+        await Assets.StatusCacheLease.GuardWriteAsync(statusCache, connection, ct);
+        using (statusCache.BeginWrite(tenant, session.PendingChanges.Streams().Select(a => a.Id)))
+            await session.SaveChangesAsync(ct);
     }
 
     private async Task<Outcome?> ReplayAsync(IDocumentSession session, string key, CommandContext ctx,

@@ -137,9 +137,7 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
                 accepted.Add((member, done));
             }
             if (accepted.Count == 0) return;
-            await Assets.StatusCacheLease.GuardWriteAsync(statusCache, connection, CancellationToken.None);
-            using (statusCache.BeginWrite(group[0].Tenant, session.PendingChanges.Streams().Select(a => a.Id)))
-                await session.SaveChangesAsync();
+            await CommandExecutor.CommitAsync(statusCache, session, connection, group[0].Tenant, CancellationToken.None);
             foreach (var (member, done) in accepted) member.Result.TrySetResult(done);
         }
         catch (Exception ex) when (CommandExecutor.IsRace(ex) || ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))

@@ -28,6 +28,17 @@ public sealed class when_instances_share_the_status_cache_lease
     private static async Task<string> NewDatabase() =>
         await (await TestDatabase.Shared).CreateDatabaseAsync("lease_" + Guid.NewGuid().ToString("N")[..8]);
 
+    /// <summary>A database of its own with one instance on it, holding the lease, and the cache of a second instance not started yet.</summary>
+    private static async Task<(string ConnectionString, StatusCacheLease A, AssetStatusCache CacheA, AssetStatusCache CacheB)> GivenALoneHolder()
+    {
+        var connectionString = await NewDatabase();
+        var (cacheA, cacheB) = (NewCache(), NewCache());
+        var a = Lease(connectionString, cacheA);
+        await a.StartAsync(CancellationToken.None);
+        await Until(() => cacheA.HoldsLease, "a lone instance holds the lease");
+        return (connectionString, a, cacheA, cacheB);
+    }
+
     [Fact]
     public async Task an_instance_with_its_cache_off_still_keeps_the_others_from_caching()
     {
@@ -51,11 +62,7 @@ public sealed class when_instances_share_the_status_cache_lease
     [Fact]
     public async Task a_write_that_passed_its_check_under_the_previous_holder_commits_before_the_next_holder_answers()
     {
-        var connectionString = await NewDatabase();
-        var (cacheA, cacheB) = (NewCache(), NewCache());
-        var a = Lease(connectionString, cacheA);
-        await a.StartAsync(CancellationToken.None);
-        await Until(() => cacheA.HoldsLease, "a lone instance holds the lease");
+        var (connectionString, a, cacheA, cacheB) = await GivenALoneHolder();
 
         // A write of the holder: it passes its check without waiting, holding the fence shared.
         await using var conn = new NpgsqlConnection(connectionString);
@@ -79,11 +86,7 @@ public sealed class when_instances_share_the_status_cache_lease
     [Fact]
     public async Task only_a_lone_instance_answers_from_memory_and_a_write_elsewhere_waits_until_it_has_stopped()
     {
-        var connectionString = await NewDatabase();
-        var (cacheA, cacheB) = (NewCache(), NewCache());
-        var a = Lease(connectionString, cacheA);
-        await a.StartAsync(CancellationToken.None);
-        await Until(() => cacheA.HoldsLease, "a lone instance holds the lease");
+        var (connectionString, a, cacheA, cacheB) = await GivenALoneHolder();
 
         // Another instance's write: it takes the lock shared in its transaction, and may only go on
         // once the holder's cache has stopped answering.
