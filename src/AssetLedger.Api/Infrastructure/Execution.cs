@@ -75,6 +75,50 @@ public sealed class CommandRecord
     public Instant RecordedAt { get; set; }
 }
 
+/// <summary>What a command decided on its stream: the events to append with the answer, or a refusal.</summary>
+public abstract record Verdict
+{
+    /// <summary>
+    /// Events for the command's own stream and the answer folded from them. <see cref="Beyond"/> is
+    /// what the events need written elsewhere (an order's stream, the assets of a case), or null:
+    /// then the events touch their stream only and the command may be committed with others.
+    /// </summary>
+    public sealed record Accept(IReadOnlyList<object> Events, Outcome.Done Answer) : Verdict
+    {
+        public Func<IDocumentSession, CancellationToken, Task<Outcome?>>? Beyond { get; init; }
+    }
+
+    public sealed record Refuse(Outcome Refusal) : Verdict;
+
+    public static Verdict Conflict(string detail) => new Refuse(new Outcome.Conflict(detail));
+    public static Verdict NotFound(string detail) => new Refuse(new Outcome.NotFound(detail));
+}
+
+/// <summary>What a decision sees: the fetched stream, the clock's instant and the session it runs in.</summary>
+public sealed record CommandScope<T>(IDocumentSession Session, JasperFx.Events.IEventStream<T> Stream, Instant Now, CancellationToken Ct) where T : class;
+
+/// <summary>One command on one stream, as <see cref="CommandExecutor"/> runs it.</summary>
+public sealed record StreamCommand<T>(CommandContext Context, string Route, Guid StreamId) where T : class
+{
+    /// <summary>The stream the command decides on (usually <c>FetchForWriting</c>), queued on the batch
+    /// that also reads the chain head and, on a retry, the key's record: one round trip.</summary>
+    public required Func<IBatchedQuery, Task<JasperFx.Events.IEventStream<T>>> Fetch { get; init; }
+
+    /// <summary>The decision. A <see cref="Groupable"/> command decides from the fetched stream alone.</summary>
+    public required Func<CommandScope<T>, Task<Verdict>> Decide { get; init; }
+
+    /// <summary>The answer to a replay of the key: the resource as it is now.</summary>
+    public required Func<IDocumentSession, Task<Outcome>> Represent { get; init; }
+
+    /// <summary>The chain head carried by the fetched aggregate itself (an asset document); null: a
+    /// <see cref="Audit.ChainHead"/> document is read with the batch.</summary>
+    public Func<T, Audit.ChainHead?>? HeadOf { get; init; }
+
+    /// <summary>Whether the decision reads nothing but the fetched stream, so that its acceptances
+    /// without <see cref="Verdict.Accept.Beyond"/> may share a transaction (<see cref="GroupCommitter"/>).</summary>
+    public bool Groupable { get; init; }
+}
+
 /// <summary>
 /// Runs one command: idempotency check, decision, append, idempotency record, one commit.
 /// Idempotency is atomic with the append (the record's primary key refuses a second insert in the
@@ -103,46 +147,22 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     // Another instance of the service is still caught by the optimistic check and the retry loop.
     private readonly SemaphoreSlim[] gates = Enumerable.Range(0, 1024).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    /// <summary>A command that reads what it needs itself (other than its idempotency record).</summary>
-    public Task<Outcome> RunAsync(
-        CommandContext ctx, string route, Guid streamId,
-        Func<IDocumentSession, Instant, Task<Outcome>> decideAndAppend,
-        Func<IDocumentSession, Task<Outcome>> represent,
-        CancellationToken ct) =>
-        RunAsync<bool>(ctx, route, streamId, _ => Task.FromResult(true), (session, _, now) => decideAndAppend(session, now), represent, ct);
-
-    /// <summary>
-    /// A command whose main read (typically <c>FetchForWriting</c> of its stream) is queued on the
-    /// batch that also loads the stream's chain head: one round trip for every read the common
-    /// command needs. <paramref name="headOf"/>, when given, takes the chain head from the fetched
-    /// value itself (an aggregate document that carries it), and no chain head document is read.
-    /// <paramref name="decideAlone"/>, when given, lets the command be committed with others (see
-    /// <see cref="GroupCommitter"/>): it appends an acceptance that touches the fetched stream only and
-    /// returns it, or returns null, and then the command runs alone as usual.
-    /// </summary>
-    public async Task<Outcome> RunAsync<TFetched>(
-        CommandContext ctx, string route, Guid streamId,
-        Func<IBatchedQuery, Task<TFetched>> prefetch,
-        Func<IDocumentSession, TFetched, Instant, Task<Outcome>> decideAndAppend,
-        Func<IDocumentSession, Task<Outcome>> represent,
-        CancellationToken ct,
-        Func<TFetched, Audit.ChainHead?>? headOf = null,
-        Func<TFetched, Instant, Outcome.Done?>? decideAlone = null)
+    public async Task<Outcome> RunAsync<T>(StreamCommand<T> command, CancellationToken ct) where T : class
     {
-        var gate = gates[(int)((uint)streamId.GetHashCode() % (uint)gates.Length)];
+        var gate = gates[(int)((uint)command.StreamId.GetHashCode() % (uint)gates.Length)];
         await gate.WaitAsync(ct);
         try
         {
             // The gate is held until the group commits: two commands on one stream never share a group.
-            if (groups is not null && decideAlone is not null
-                && await groups.SubmitAsync(new GroupMember<TFetched>(ctx, route, streamId, prefetch, decideAlone, headOf)) is { } grouped)
+            if (groups is not null && command.Groupable
+                && await groups.SubmitAsync(new GroupMember<T>(command)) is { } grouped)
                 return grouped;
-            return await AttemptAsync(ctx, route, streamId, prefetch, decideAndAppend, represent, headOf, ct);
+            return await AttemptAsync(command, ct);
         }
         catch (Exception ex) when (ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))
         {
             // An outage is expected, not a bug: a warning, and the client retries with the same key.
-            log.LogWarning("Database unavailable during {Route}: {Reason}", route, ex.GetBaseException().Message);
+            log.LogWarning("Database unavailable during {Route}: {Reason}", command.Route, ex.GetBaseException().Message);
             return new Outcome.Unavailable("The database did not answer; retry the request with the same id.");
         }
         finally
@@ -151,14 +171,9 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         }
     }
 
-    private async Task<Outcome> AttemptAsync<TFetched>(
-        CommandContext ctx, string route, Guid streamId,
-        Func<IBatchedQuery, Task<TFetched>> prefetch,
-        Func<IDocumentSession, TFetched, Instant, Task<Outcome>> decideAndAppend,
-        Func<IDocumentSession, Task<Outcome>> represent,
-        Func<TFetched, Audit.ChainHead?>? headOf,
-        CancellationToken ct)
+    private async Task<Outcome> AttemptAsync<T>(StreamCommand<T> command, CancellationToken ct) where T : class
     {
+        var ctx = command.Context;
         var key = ctx.CommandId.ToString();
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
@@ -175,21 +190,22 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             // and answers from it. A refused decision reads the record too (below).
             var batch = session.CreateBatchQuery();
             var recordRead = attempt > 1 ? batch.Load<CommandRecord>(key) : null;
-            var headRead = headOf is null ? batch.Load<Audit.ChainHead>(streamId) : null;
-            var fetchedRead = prefetch(batch);
+            var headRead = command.HeadOf is null ? batch.Load<Audit.ChainHead>(command.StreamId) : null;
+            var streamRead = command.Fetch(batch);
             await batch.Execute(ct);
-            if (recordRead is not null && await ReplayAsync(await recordRead, session, ctx, represent) is { } replay) return replay;
+            if (recordRead is not null && await ReplayAsync(await recordRead, session, ctx, command.Represent) is { } replay) return replay;
 
-            var fetched = await fetchedRead;
+            var stream = await streamRead;
             var now = clock.GetCurrentInstant();
-            var outcome = await decideAndAppend(session, fetched, now);
+            var outcome = await ApplyAsync(command, new CommandScope<T>(session, stream, now, ct), alone: true);
             // A refusal may come from a concurrent replay that committed after our first look:
             // the key decides, not the state it left behind.
             if (outcome is not Outcome.Done)
-                return await ReplayAsync(session, key, ctx, represent, ct) ?? outcome;
+                return await ReplayAsync(session, key, ctx, command.Represent, ct) ?? outcome;
 
             Envelope.Stamp(session, ctx, now);
-            await SealAsync(chain, session, connection, ctx, route, streamId, now, headOf is null ? await headRead! : headOf(fetched), ct);
+            var head = command.HeadOf is null ? await headRead! : stream.Aggregate is { } aggregate ? command.HeadOf(aggregate) : null;
+            await SealAsync(chain, session, connection, ctx, command.Route, command.StreamId, now, head, ct);
             try
             {
                 await CommitAsync(statusCache, session, connection, ctx.Caller.Jurisdiction, ct);
@@ -197,14 +213,36 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             }
             catch (Exception ex) when (IsRace(ex))
             {
-                log.LogDebug("Command {CommandId} on {Route} lost a race (attempt {Attempt}): {Reason}", key, route, attempt, ex.GetType().Name);
+                log.LogDebug("Command {CommandId} on {Route} lost a race (attempt {Attempt}): {Reason}", key, command.Route, attempt, ex.GetType().Name);
                 // The first retry is at once: it is usually a used key (answered from its record) or
                 // a writer in another process that has committed by now. Later ones back off.
                 if (attempt > 1) await Task.Delay(Random.Shared.Next(0, Math.Min(2 << Math.Min(attempt, 5), 40)), ct);
             }
         }
-        log.LogInformation("Command {CommandId} on {Route} gave up after {Attempts} attempts", key, route, MaxAttempts);
+        log.LogInformation("Command {CommandId} on {Route} gave up after {Attempts} attempts", key, command.Route, MaxAttempts);
         return new Outcome.Conflict("The resource is changing too quickly; retry the request.");
+    }
+
+    /// <summary>
+    /// Decides and appends: the acceptance's events go to the command's stream, then whatever they need
+    /// beyond it. In a group (<paramref name="alone"/> false) an acceptance that needs more than its own
+    /// stream, like a refusal, appends nothing and returns null: the command then runs alone.
+    /// </summary>
+    internal static async Task<Outcome?> ApplyAsync<T>(StreamCommand<T> command, CommandScope<T> scope, bool alone) where T : class
+    {
+        switch (await command.Decide(scope))
+        {
+            case Verdict.Accept accept when alone || accept.Beyond is null:
+                scope.Stream.AppendMany(accept.Events);
+                if (accept.Beyond is not null && await accept.Beyond(scope.Session, scope.Ct) is { } refusal) return refusal;
+                return accept.Answer;
+            case Verdict.Accept:
+                return null;
+            case Verdict.Refuse refuse:
+                return alone ? refuse.Refusal : null;
+            case var other:
+                throw new InvalidOperationException($"Unknown verdict {other.GetType().Name}.");
+        }
     }
 
     /// <summary>
@@ -255,7 +293,8 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         ConcurrencyException => true,
         ExistingStreamIdCollisionException => true,
         DocumentAlreadyExistsException => true,
-        _ when ex.GetType().Name.Contains("StreamLocked", StringComparison.Ordinal) => true,
+        JasperFx.Events.StreamLockedException => true,
+        Marten.Exceptions.StreamLockedException => true,
         PostgresException { SqlState: "23505" or "40001" or "40P01" } => true,
         _ => ex.InnerException is { } inner && IsRace(inner),
     };

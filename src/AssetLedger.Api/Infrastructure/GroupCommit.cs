@@ -22,24 +22,21 @@ internal abstract class GroupMember(CommandContext context, string route, Guid s
 
     /// <summary>After the batch ran: the acceptance (its events appended to the group's session) and
     /// the stream's chain head when the read carries it, or no acceptance (the command runs alone).</summary>
-    public abstract Task<(Outcome.Done? Done, Audit.ChainHead? Head)> DecideAsync(Instant now);
+    public abstract Task<(Outcome.Done? Done, Audit.ChainHead? Head)> DecideAsync(IDocumentSession session, Instant now);
 }
 
-internal sealed class GroupMember<TFetched>(
-    CommandContext context, string route, Guid streamId,
-    Func<IBatchedQuery, Task<TFetched>> prefetch,
-    Func<TFetched, Instant, Outcome.Done?> decideAlone,
-    Func<TFetched, Audit.ChainHead?>? headOf) : GroupMember(context, route, streamId)
+/// <summary>A command in a group decides with the same function as alone (<see cref="CommandExecutor.ApplyAsync"/>).</summary>
+internal sealed class GroupMember<T>(StreamCommand<T> command) : GroupMember(command.Context, command.Route, command.StreamId) where T : class
 {
-    private Task<TFetched>? fetched;
+    private Task<JasperFx.Events.IEventStream<T>>? fetched;
 
-    public override void Prefetch(IBatchedQuery batch) => fetched = prefetch(batch);
+    public override void Prefetch(IBatchedQuery batch) => fetched = command.Fetch(batch);
 
-    public override async Task<(Outcome.Done?, Audit.ChainHead?)> DecideAsync(Instant now)
+    public override async Task<(Outcome.Done?, Audit.ChainHead?)> DecideAsync(IDocumentSession session, Instant now)
     {
-        var value = await (fetched ?? throw new InvalidOperationException("DecideAsync before Prefetch."));
-        var done = decideAlone(value, now);
-        return (done, done is null ? null : headOf?.Invoke(value));
+        var stream = await (fetched ?? throw new InvalidOperationException("DecideAsync before Prefetch."));
+        var done = await CommandExecutor.ApplyAsync(command, new CommandScope<T>(session, stream, now, CancellationToken.None), alone: false) as Outcome.Done;
+        return (done, done is not null && stream.Aggregate is { } aggregate ? command.HeadOf?.Invoke(aggregate) : null);
     }
 }
 
@@ -52,8 +49,9 @@ internal sealed class GroupMember<TFetched>(
 /// <para>
 /// Each command keeps what it has alone: its own envelope on its events, its own chain hashes, its
 /// idempotency record in the same transaction as its events. Only plain acceptances on the
-/// command's own stream are grouped; anything else (a refusal, which may be a replay to answer from
-/// its record, or a command that also writes to another stream) runs alone, as does every member of
+/// command's own stream are grouped (a <see cref="StreamCommand{T}.Groupable"/> command whose verdict
+/// needs nothing <see cref="Verdict.Accept.Beyond"/> it); anything else (a refusal, which may be a
+/// replay to answer from its record, or events that also write to another stream) runs alone, as does every member of
 /// a group that fails to commit (a race, a used key, an outage): alone, the command retries races,
 /// answers replays and reports outages exactly as it would have without the group.
 /// </para>
@@ -125,7 +123,7 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
             var accepted = new List<(GroupMember Member, Outcome.Done Done)>(group.Count);
             foreach (var member in group)
             {
-                var (done, head) = await member.DecideAsync(now);
+                var (done, head) = await member.DecideAsync(session, now);
                 if (done is null)
                 {
                     member.Result.TrySetResult(null);

@@ -6,37 +6,13 @@ namespace AssetLedger.Api.Infrastructure;
 public sealed record Body(JsonElement Root, string? ParseError, string ErrorField = "");
 
 /// <summary>
-/// The order of refusals of api.md, in one place: 401 (authentication middleware, and a token
-/// without the needed claims), then 413/415, then 403, then the route's own 404, 400, 409.
+/// The request-level pieces every /api endpoint shares, used by <see cref="ApiRequestFilter"/> and the
+/// web pages: the body read under its size limit, the one parse path into a command (every field
+/// error collected into one 400), the deadline, and the correlation id.
 /// </summary>
 public static class RequestPipeline
 {
     public const int MaxBodyBytes = 256 * 1024;
-
-    public static async Task<IResult> Command(HttpContext http, Func<Caller, string, Body, Task<IResult>> run)
-    {
-        var roles = RoleMatrix.For(http);
-        if (Caller.From(http.User) is not { } caller)
-            return Problems.Unauthorized("The token lacks the sub or jurisdiction claim.");
-
-        var (body, refusal) = await ReadAsync(http);
-        if (refusal is not null) return refusal;
-
-        if (caller.RoleFor(roles) is not { } role)
-            return Problems.Forbidden($"This command needs one of the roles: {string.Join(", ", roles)}.");
-
-        return await WithinDeadline(http, () => run(caller, role, body!));
-    }
-
-    public static async Task<IResult> Query(HttpContext http, Func<Caller, Task<IResult>> run)
-    {
-        var roles = RoleMatrix.For(http);
-        if (Caller.From(http.User) is not { } caller)
-            return Problems.Unauthorized("The token lacks the sub or jurisdiction claim.");
-        if (caller.RoleFor(roles) is null)
-            return Problems.Forbidden($"This needs one of the roles: {string.Join(", ", roles)}.");
-        return await WithinDeadline(http, () => run(caller));
-    }
 
     /// <summary>
     /// "Never a hang": a request that has no answer after this long gets a 503 with Retry-After.
@@ -46,10 +22,6 @@ public static class RequestPipeline
     /// commit; a replay with the same id answers what happened.
     /// </summary>
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(4);
-
-    private static async Task<IResult> WithinDeadline(HttpContext http, Func<Task<IResult>> work) =>
-        await WithinDeadline(work(), http, typeof(RequestPipeline))
-        ?? Problems.Unavailable("The database did not answer in time; retry the request (with the same id for a command).");
 
     /// <summary>
     /// The work's result, or null when <see cref="Deadline"/> passed first. Abandoned work is left
@@ -78,7 +50,8 @@ public static class RequestPipeline
         }
     }
 
-    private static async Task<(Body?, IResult?)> ReadAsync(HttpContext http)
+    /// <summary>The body as JSON (or why it is not JSON), or the 413/415 refusal.</summary>
+    public static async Task<(Body?, IResult?)> ReadAsync(HttpContext http)
     {
         var request = http.Request;
         if (request.ContentLength > MaxBodyBytes)

@@ -1,65 +1,33 @@
-using static AssetLedger.Api.Infrastructure.Roles;
-
 namespace AssetLedger.Api.Infrastructure;
 
 /// <summary>
-/// Who may call what: the one table of permissions (api.md, and docs/security.md). Every /api
-/// endpoint is looked up here by method and route pattern; an endpoint without a row fails at
-/// start-up (<see cref="AssertComplete"/>) and a test walks the whole table with every role.
+/// Who may call what (api.md, and docs/security.md), read off the slices: every row is an
+/// <see cref="ApiRouteAttribute"/> on an endpoint. The web pages ask the same rows. An /api endpoint
+/// mapped without one fails at start-up (<see cref="AssertComplete"/>), and a test walks every row
+/// with every role.
 /// </summary>
 public static class RoleMatrix
 {
-    public static readonly IReadOnlyDictionary<string, string[]> Rules = new Dictionary<string, string[]>(StringComparer.Ordinal)
-    {
-        ["POST /api/cases"] = [Investigator, Prosecutor],
-        ["GET /api/cases"] = All,
-        ["GET /api/cases/{caseId}"] = All,
-        ["GET /api/cases/{caseId}/history"] = All,
-        ["POST /api/cases/{caseId}/close"] = [Prosecutor],
-        ["POST /api/cases/{caseId}/agencies"] = [Investigator, Prosecutor],
-        ["POST /api/cases/{caseId}/assets"] = [Investigator],
-        ["GET /api/assets/{assetId}"] = All,
-        ["GET /api/assets/{assetId}/history"] = All,
-        ["POST /api/assets/{assetId}/freeze"] = [Investigator],
-        ["POST /api/assets/{assetId}/seize"] = [Investigator],
-        ["POST /api/assets/{assetId}/custody-transfers"] = [Investigator],
-        ["POST /api/assets/{assetId}/valuations"] = [Investigator, Treasury],
-        ["POST /api/assets/{assetId}/orders"] = [Prosecutor],
-        ["POST /api/assets/{assetId}/appeals"] = [Prosecutor],
-        ["POST /api/assets/{assetId}/appeal-decisions"] = [Prosecutor],
-        ["POST /api/assets/{assetId}/finality"] = [Prosecutor],
-        ["POST /api/assets/{assetId}/realisation"] = [Treasury],
-        ["POST /api/assets/{assetId}/release"] = [Prosecutor],
-        ["POST /api/assets/{assetId}/disposal"] = [Treasury],
-        ["POST /api/cases/{caseId}/victim-claims"] = [Prosecutor],
-        ["GET /api/cases/{caseId}/victim-claims"] = All,
-        ["POST /api/cases/{caseId}/distributions"] = [Treasury],
-        ["GET /api/cases/{caseId}/distributions/{distributionId}"] = All,
-        ["POST /api/cases/{caseId}/distributions/{distributionId}/settlements"] = [Treasury],
-        ["GET /api/treasury/reconciliation"] = [Treasury, Auditor],
-        ["GET /api/deadlines"] = [Investigator, Prosecutor, Auditor],
-        ["GET /api/audit/verify"] = [Auditor, Admin],
-    };
+    private static readonly Lazy<IReadOnlyDictionary<string, string[]>> rules = new(() =>
+        Slices.Routes.ToDictionary(r => r.Key, r => r.Roles.ToArray(), StringComparer.Ordinal));
+
+    public static IReadOnlyDictionary<string, string[]> Rules => rules.Value;
 
     public static string KeyOf(string method, string pattern) => $"{method} {pattern}";
 
-    public static IReadOnlyCollection<string> For(HttpContext http)
-    {
-        var pattern = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "";
-        var key = KeyOf(http.Request.Method, pattern);
-        return Rules.TryGetValue(key, out var roles) ? roles : throw new InvalidOperationException($"No role rule for {key}.");
-    }
-
-    /// <summary>Fails start-up when an /api endpoint has no row, or a row names no endpoint.</summary>
+    /// <summary>
+    /// Fails start-up when an /api endpoint carries no <see cref="ApiRouteAttribute"/> (so
+    /// <see cref="ApiRequestFilter"/> would have no roles for it), or a declared route is not mapped.
+    /// </summary>
     public static void AssertComplete(IEnumerable<EndpointDataSource> sources)
     {
-        var keys = sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+        var endpoints = sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                .Select(m => KeyOf(m, e.RoutePattern.RawText!)))
-            .ToHashSet(StringComparer.Ordinal);
-        var missing = keys.Except(Rules.Keys).ToList();
-        var stale = Rules.Keys.Except(keys).ToList();
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])
+                .Select(m => (Key: KeyOf(m, e.RoutePattern.RawText!), Declared: e.Metadata.GetMetadata<ApiRouteAttribute>()?.Key)))
+            .ToList();
+        var missing = endpoints.Where(e => e.Declared != e.Key).Select(e => e.Key).ToList();
+        var stale = Rules.Keys.Except(endpoints.Select(e => e.Key)).ToList();
         if (missing.Count > 0 || stale.Count > 0)
             throw new InvalidOperationException(
                 $"The role matrix does not match the routes. Without a rule: {string.Join(", ", missing)}. Rules without a route: {string.Join(", ", stale)}.");
