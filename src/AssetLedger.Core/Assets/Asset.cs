@@ -103,7 +103,8 @@ public sealed record Asset
             AssetReleased e => state with { Status = AssetStatus.Released, Release = new Release(e.Reason, e.ReleasedOn, e.Note) },
             AssetAccessGranted e => state with { CaseAgencies = [.. state.CaseAgencies, e.Agency] },
             AssetDisposed e => state with { Status = AssetStatus.Disposed, Disposal = new Disposal(e.Method, e.DisposedOn, e.Note) },
-            _ => state,
+            // Every IAssetEvent is folded above; anything else reaching this fold is a wiring bug, not a no-op.
+            _ => throw new InvalidOperationException($"{@event.GetType().Name} is not an event of an asset stream."),
         };
         return next with
         {

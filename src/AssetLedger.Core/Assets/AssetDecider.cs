@@ -1,10 +1,15 @@
 namespace AssetLedger.Assets;
 
-/// <summary>The outcome of a decision: events to append, or a refusal (HTTP 409) that says why.</summary>
+/// <summary>
+/// The outcome of a decision: events to append, a refusal (HTTP 409) that says why, or invalid
+/// input (HTTP 400) with messages per field.
+/// </summary>
 public abstract record Decision
 {
     public sealed record Accept(IReadOnlyList<object> Events) : Decision;
     public sealed record Refuse(string Reason) : Decision;
+    /// <summary>The command's input is invalid: field → messages, ready for an RFC 9457 <c>errors</c> member.</summary>
+    public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : Decision;
 
     public static Decision Of(params object[] events) => new Accept(events);
 }

@@ -29,7 +29,8 @@ public sealed record CourtOrderLedger
             OrderRegistered e => s with { Id = e.Order.OrderId, Order = e.Order, CaseId = e.CaseId },
             OrderAppliedToAsset e => s with { AssetIds = [.. s.AssetIds, e.AssetId] },
             ProceedsCountedAgainstOrder e => s with { Realised = MoneyTotals.PerCurrency([.. s.Realised, e.Kept]) },
-            _ => s,
+            // Every IOrderEvent is folded above; anything else reaching this fold is a wiring bug, not a no-op.
+            _ => throw new InvalidOperationException($"{@event.GetType().Name} is not an event of a court order stream."),
         };
         return next with { Version = version };
     }

@@ -84,42 +84,9 @@ public sealed record Case
                 DistributedAssetIds = [.. state.DistributedAssetIds, .. e.Input.Assets.Select(a => a.AssetId)],
             },
             AllocationSettled e => state with { Distributions = Treasury.Settle(state.Distributions, e) },
-            _ => state,
+            // Every ICaseEvent is folded above; anything else reaching this fold is a wiring bug, not a no-op.
+            _ => throw new InvalidOperationException($"{@event.GetType().Name} is not an event of a case stream."),
         };
         return next with { Version = version };
     }
-}
-
-public static class CaseDecider
-{
-    public static Decision AddAsset(Case @case, Guid assetId, AssetKind kind) =>
-        @case.Status == CaseStatus.Closed
-            ? new Decision.Refuse("The case is in status 'closed' and accepts no further commands.")
-            : Decision.Of(new AssetAddedToCase(assetId, kind));
-
-    public static Decision Close(Case @case, string reason, Instant now, IEnumerable<AssetStatus> assetStatuses)
-    {
-        if (@case.Status == CaseStatus.Closed)
-            return new Decision.Refuse("The case is in status 'closed' and accepts no further commands.");
-        var open = assetStatuses.Where(s => !s.IsTerminal()).Select(s => s.ToWire()).Distinct().Order().ToList();
-        if (open.Count > 0)
-            return new Decision.Refuse($"The case cannot be closed while assets are not terminal (statuses: {string.Join(", ", open)}).");
-        // A closed case accepts no further commands, so nothing may still be owed to anyone.
-        var unpaid = @case.Distributions.SelectMany(d => d.Allocations).Count(a => !a.Allocation.Retained && a.Remaining.Amount > 0);
-        return unpaid > 0
-            ? new Decision.Refuse($"The case cannot be closed while {unpaid} allocation(s) of its distributions are not fully settled.")
-            : Decision.Of(new CaseClosed(reason, now));
-    }
-
-    public static Decision AddAgency(Case @case, string agency)
-    {
-        if (RequireOpen(@case) is { } closed) return closed;
-        return @case.Agencies.Contains(agency, StringComparer.Ordinal)
-            ? new Decision.Refuse($"Agency '{agency}' already has access to the case.")
-            : Decision.Of(new ParticipatingAgencyAdded(agency));
-    }
-
-    /// <summary>Case-level commands other than closing (victim claims, distributions) need an open case.</summary>
-    public static Decision? RequireOpen(Case @case) =>
-        @case.Status == CaseStatus.Closed ? new Decision.Refuse("The case is in status 'closed' and accepts no further commands.") : null;
 }

@@ -25,7 +25,10 @@ public sealed record CaseBalances(Guid Id, IReadOnlyList<PayeeBalance> Balances,
         DistributionComputed d => Distribute(state ?? new CaseBalances(caseId, [], new Dictionary<Guid, int>()), d),
         AllocationSettled s when state is not null && state.Allocations.TryGetValue(s.AllocationId, out var i) =>
             state with { Balances = [.. state.Balances.Select((b, j) => j == i ? b with { Settled = b.Settled + s.Amount.Amount } : b)] },
-        _ => state,
+        // Deliberately unchanged: a settlement of an allocation that is no payee's balance (see IsPayable),
+        // and the case stream's other events (the projection does not read them; folding them is harmless).
+        AllocationSettled or CaseOpened or AssetAddedToCase or CaseClosed or ParticipatingAgencyAdded or VictimClaimRegistered => state,
+        _ => throw new InvalidOperationException($"{e.GetType().Name} is not an event of a case stream."),
     };
 
     private static CaseBalances Distribute(CaseBalances state, DistributionComputed d)

@@ -2,7 +2,7 @@ using AssetLedger.Core.Identifiers;
 
 namespace AssetLedger.Core.Tests.Identifiers;
 
-public class IbanTests
+public class when_checking_an_iban
 {
     [Theory]
     [InlineData("NL91ABNA0417164300")]

@@ -12,7 +12,7 @@ using Money = AssetLedger.Core.Money.Money;
 /// our own treasury left out, settlements on the allocation's own balance, and, for random event
 /// sequences, the same rows as a plain recomputation over the events.
 /// </summary>
-public class CaseBalancesTests
+public class when_balancing_a_case_per_payee
 {
     private static readonly Payee De = new(PayeeType.State, "DE"), Fr = new(PayeeType.State, "FR"), Victim = new(PayeeType.Victim, "V-1"),
         Agency = new(PayeeType.Agency, "FIOD"), Nl = new(PayeeType.Treasury, "NL");

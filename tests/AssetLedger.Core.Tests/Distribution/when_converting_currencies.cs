@@ -3,7 +3,7 @@ using static AssetLedger.Core.Tests.Distribution.D;
 
 namespace AssetLedger.Core.Tests.Distribution;
 
-public class CurrencyConversionTests
+public class when_converting_currencies
 {
     [Fact]
     public void Mixed_currencies_without_target_currency_are_an_error()

@@ -83,7 +83,7 @@ public static class LifecycleArbitraries
 /// Random command scripts from a registered asset, compared step by step with a small model of the
 /// lifecycle written here independently of the decider, and checked against the invariants of domain.md.
 /// </summary>
-public class AssetLifecycleProperties
+public class when_running_random_lifecycle_scripts
 {
     private const AssetStatus BeforeConfiscation = (AssetStatus)(-1);
 

@@ -5,7 +5,7 @@ namespace AssetLedger.Core.Tests.Money;
 // Inside this namespace the simple name "Money" would otherwise resolve to the test namespace itself.
 using Money = AssetLedger.Core.Money.Money;
 
-public class MoneyTests
+public class when_computing_with_money
 {
     private static decimal D(string s) => decimal.Parse(s, NumberStyles.Number, CultureInfo.InvariantCulture);
 

@@ -3,7 +3,7 @@ using static AssetLedger.Core.Tests.Distribution.D;
 
 namespace AssetLedger.Core.Tests.Distribution;
 
-public class RegimeRuleTests
+public class when_applying_a_sharing_regime
 {
     [Fact]
     public void Domestic_keeps_everything_after_victims()

@@ -12,7 +12,7 @@ using static AssetLedger.Tests.Assets.AssetTestData;
 /// Invariant 5: the total kept (gross − returnedToOwner) under one confiscation order never exceeds its
 /// maximum amount, across all assets; equal is allowed. Plus recording one order on several assets.
 /// </summary>
-public class OrderCapTests
+public class when_counting_proceeds_against_an_order_cap
 {
     private static readonly Guid OrderId = Guid.Parse("0f000000-0000-0000-0000-0000000000c1");
     private static readonly Guid AssetA = Guid.Parse("0a000000-0000-0000-0000-00000000000a");

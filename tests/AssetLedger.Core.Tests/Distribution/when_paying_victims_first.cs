@@ -3,7 +3,7 @@ using static AssetLedger.Core.Tests.Distribution.D;
 
 namespace AssetLedger.Core.Tests.Distribution;
 
-public class VictimsFirstTests
+public class when_paying_victims_first
 {
     [Fact]
     public void Victims_taking_everything_leave_no_share_and_no_zero_allocations()

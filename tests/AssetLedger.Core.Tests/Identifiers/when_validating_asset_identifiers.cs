@@ -2,7 +2,7 @@ using AssetLedger.Core.Identifiers;
 
 namespace AssetLedger.Core.Tests.Identifiers;
 
-public class AssetIdentifiersValidateTests
+public class when_validating_asset_identifiers
 {
     private const string BicMessage =
         "BIC must be 8 or 11 upper-case characters: 4 letters, a valid ISO 3166-1 country code, 2 letters/digits and an optional 3-character branch code.";

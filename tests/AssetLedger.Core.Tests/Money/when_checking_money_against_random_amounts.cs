@@ -7,7 +7,7 @@ namespace AssetLedger.Core.Tests.Money;
 using Money = AssetLedger.Core.Money.Money;
 
 /// <summary>Property tests: decimals are built from generated mantissa, scale and currency index.</summary>
-public class MoneyProperties
+public class when_checking_money_against_random_amounts
 {
     private static readonly string[] Codes = Currencies.All.Keys.OrderBy(c => c, StringComparer.Ordinal).ToArray();
 

@@ -10,7 +10,7 @@ using static AssetLedger.Tests.Assets.AssetTestData;
 /// Every asset command against every asset status, checked against the lifecycle of domain.md and the
 /// command table of api.md, written out below as an explicit transition table.
 /// </summary>
-public class AssetDeciderTests
+public class when_deciding_asset_commands
 {
     /// <summary>Marks "back to the status before the confiscation order" (frozen or seized) in the table.</summary>
     private const AssetStatus BeforeConfiscation = (AssetStatus)(-1);

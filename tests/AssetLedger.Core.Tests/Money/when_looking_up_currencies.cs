@@ -3,7 +3,7 @@ using AssetLedger.Core.Money;
 
 namespace AssetLedger.Core.Tests.Money;
 
-public class CurrenciesTests
+public class when_looking_up_currencies
 {
     [Fact]
     public void Table_has_a_plausible_size()

@@ -5,7 +5,7 @@ namespace AssetLedger.Core.Tests.Distribution;
 
 using AssetLedger.Core.Money;
 
-public class ValidationTests
+public class when_validating_a_distribution_input
 {
     [Fact]
     public void Unknown_regime_is_an_error()

@@ -9,7 +9,7 @@ using AssetLedger.Core.Money;
 /// Invariants of distribution.md over random inputs of every regime (domain.md invariants 3 and 4). Expected values are
 /// recomputed here from the rules (an independent oracle), not taken from the calculator.
 /// </summary>
-public class DistributionProperties
+public class when_distributing_random_inputs
 {
     private const int Runs = 1000;
 

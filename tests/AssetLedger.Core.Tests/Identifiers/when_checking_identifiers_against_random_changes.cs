@@ -9,7 +9,7 @@ namespace AssetLedger.Core.Tests.Identifiers;
 /// Property tests. Generated ints pick positions, characters and sample values; BigInteger is used as
 /// an oracle independent of the implementation's streaming mod-97.
 /// </summary>
-public class IdentifierProperties
+public class when_checking_identifiers_against_random_changes
 {
     private static readonly string[] ValidIbans =
     {

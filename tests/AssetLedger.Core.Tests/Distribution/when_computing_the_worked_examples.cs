@@ -4,7 +4,7 @@ using static AssetLedger.Core.Tests.Distribution.D;
 namespace AssetLedger.Core.Tests.Distribution;
 
 /// <summary>The seven worked examples of distribution.md, with exact amounts.</summary>
-public class WorkedExampleTests
+public class when_computing_the_worked_examples
 {
     [Fact]
     public void Example1_eu_250000_with_costs_splits_half_and_costs_are_not_deducted()

@@ -4,7 +4,7 @@ using static AssetLedger.Core.Tests.Distribution.D;
 namespace AssetLedger.Core.Tests.Distribution;
 
 /// <summary>The EUR 10,000.00 thresholds: ≤ keeps everything under 2018/1805, &lt; under 2006/783; tested on R, in EUR.</summary>
-public class EuThresholdTests
+public class when_testing_the_eu_threshold
 {
     [Theory]
     [InlineData("9999.99", new string[] { "share treasury:NL 9999.99 retained" })]

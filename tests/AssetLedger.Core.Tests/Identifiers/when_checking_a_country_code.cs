@@ -2,7 +2,7 @@ using AssetLedger.Core.Identifiers;
 
 namespace AssetLedger.Core.Tests.Identifiers;
 
-public class CountriesTests
+public class when_checking_a_country_code
 {
     [Fact]
     public void All_holds_the_249_ISO_codes_plus_Kosovo()
