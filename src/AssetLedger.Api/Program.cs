@@ -93,15 +93,9 @@ app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
 app.MapOperations();
-var api = app.MapGroup("/api").RequireAuthorization();
-api.MapCaseEndpoints();
-api.MapCaseAgencies();
-api.MapAssetEndpoints();
-api.MapVictimClaimEndpoints();
-api.MapDistributionEndpoints();
-api.MapReconciliation();
-api.MapDeadlines();
-api.MapAudit();
+// Every /api endpoint is a slice's [ApiRoute] method; one filter checks claims, body and roles (api.md's order).
+var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<ApiRequestFilter>();
+api.MapSlices();
 app.MapWebInterface(); // Razor Pages (cookie sign-in) outside /api: not in the role matrix
 
 RoleMatrix.AssertComplete(((IEndpointRouteBuilder)app).DataSources);

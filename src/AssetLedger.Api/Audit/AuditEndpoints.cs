@@ -6,20 +6,18 @@ namespace AssetLedger.Api.Audit;
 
 public static class AuditEndpoints
 {
-    public static void MapAudit(this RouteGroupBuilder api) =>
-        api.MapGet("/audit/verify", VerifyAsync).WithName("VerifyAudit").WithTags("Audit");
-
-    private static Task<IResult> VerifyAsync(HttpContext http, string? caseId, IDocumentStore store, AuditVerifier verifier, CancellationToken ct) =>
-        RequestPipeline.Query(http, async caller =>
+    [ApiRoute("GET", "/audit/verify", Roles.Auditor, Roles.Admin)]
+    private static async Task<IResult> VerifyAudit(HttpContext http, string? caseId, IDocumentStore store, AuditVerifier verifier, CancellationToken ct)
+    {
+        var caller = ApiRequest.Of(http).Caller;
+        IReadOnlyCollection<Guid>? streams = null;
+        if (caseId is not null)
         {
-            IReadOnlyCollection<Guid>? streams = null;
-            if (caseId is not null)
-            {
-                if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-                await using var session = store.QuerySession(caller.Jurisdiction);
-                streams = await CaseQueries.StreamIdsAsync(session, caller, id, ct);
-                if (streams is null) return Problems.NotFound($"No case {id}.");
-            }
-            return Results.Json(await verifier.VerifyAsync(caller.Jurisdiction, streams, ct), ApiJson.Options);
-        });
+            if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
+            await using var session = store.QuerySession(caller.Jurisdiction);
+            streams = await CaseQueries.StreamIdsAsync(session, caller, id, ct);
+            if (streams is null) return Problems.NotFound($"No case {id}.");
+        }
+        return Results.Json(await verifier.VerifyAsync(caller.Jurisdiction, streams, ct), ApiJson.Options);
+    }
 }

@@ -43,7 +43,7 @@ public static class CaseQueries
     {
         var (c, assets) = await LoadAsync(session, caller, caseId, ct);
         if (c is null) return new Outcome.NotFound($"No case {caseId}.");
-        return created ? OpenCaseHandler.Created(c, assets.ToList()) : new Outcome.Done(CaseSummary.From(c, assets.ToList()), c.Version);
+        return created ? Opening.OpenCaseHandler.Created(c, assets.ToList()) : new Outcome.Done(CaseSummary.From(c, assets.ToList()), c.Version);
     }
 
     public static async Task<CaseList> ListAsync(IQuerySession session, Caller caller, CaseStatus? status, string? q, int page, int pageSize, CancellationToken ct)

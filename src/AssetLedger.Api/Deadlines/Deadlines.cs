@@ -15,9 +15,6 @@ public sealed record Deadline(Guid CaseId, Guid AssetId, Guid OrderId, string Ki
 /// </summary>
 public static class DeadlineEndpoints
 {
-    public static void MapDeadlines(this RouteGroupBuilder api) =>
-        api.MapGet("/deadlines", GetAsync).WithName("Deadlines").WithTags("Deadlines");
-
     public static IEnumerable<Deadline> For(Asset asset, LocalDate today) =>
         asset.Status.IsTerminal()
             ? []
@@ -26,19 +23,20 @@ public static class DeadlineEndpoints
                 .Concat(o.Order.Deadlines.Select(d => (d.Kind, d.Due)))
                 .Select(x => new Deadline(asset.CaseId, asset.Id, o.Order.OrderId, x.Item1, x.Item2, Period.Between(today, x.Item2, PeriodUnits.Days).Days)));
 
-    private static Task<IResult> GetAsync(HttpContext http, string? before, IDocumentStore store, JurisdictionCalendar calendar, CancellationToken ct) =>
-        RequestPipeline.Query(http, async caller =>
+    [ApiRoute("GET", "/deadlines", Roles.Investigator, Roles.Prosecutor, Roles.Auditor)]
+    private static async Task<IResult> Deadlines(HttpContext http, string? before, IDocumentStore store, JurisdictionCalendar calendar, CancellationToken ct)
+    {
+        var caller = ApiRequest.Of(http).Caller;
+        LocalDate? limit = null;
+        if (before is not null)
         {
-            LocalDate? limit = null;
-            if (before is not null)
-            {
-                if (LocalDatePattern.Iso.Parse(before) is { Success: true } r) limit = r.Value;
-                else return Problems.Validation(new Dictionary<string, string[]> { ["before"] = ["Must be a date such as \"2026-12-31\"."] });
-            }
-            await using var session = store.QuerySession(caller.Jurisdiction);
-            var list = await ListAsync(session, caller, calendar.Today(caller.Jurisdiction), limit, ct);
-            return Results.Json(list, ApiJson.Options);
-        });
+            if (LocalDatePattern.Iso.Parse(before) is { Success: true } r) limit = r.Value;
+            else return Problems.Validation(new Dictionary<string, string[]> { ["before"] = ["Must be a date such as \"2026-12-31\"."] });
+        }
+        await using var session = store.QuerySession(caller.Jurisdiction);
+        var list = await ListAsync(session, caller, calendar.Today(caller.Jurisdiction), limit, ct);
+        return Results.Json(list, ApiJson.Options);
+    }
 
     /// <summary>The deadlines of the assets the caller may see, due on or before <paramref name="limit"/>, soonest first.</summary>
     public static async Task<IReadOnlyList<Deadline>> ListAsync(IQuerySession session, Caller caller, LocalDate today, LocalDate? limit, CancellationToken ct)

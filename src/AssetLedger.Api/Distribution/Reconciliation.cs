@@ -21,9 +21,6 @@ public sealed record ReconciliationReport(IReadOnlyList<ReconciliationRow> Rows)
 /// </summary>
 public static class Reconciliation
 {
-    public static void MapReconciliation(this RouteGroupBuilder api) =>
-        api.MapGet("/treasury/reconciliation", GetAsync).WithName("Reconciliation").WithTags("Distributions");
-
     public static ReconciliationReport Compute(IEnumerable<CaseBalances> cases, string? currency) => new(
         CaseBalances.Total(cases, currency)
             .Select(b => new ReconciliationRow(b.Payee, b.Currency, new Money(b.Due, b.Currency), new Money(b.Settled, b.Currency),
@@ -34,20 +31,21 @@ public static class Reconciliation
     public static async Task<ReconciliationReport> ReportAsync(IQuerySession session, string? currency, CancellationToken ct) =>
         Compute(await session.Query<CaseBalances>().ToListAsync(ct), currency);
 
-    private static Task<IResult> GetAsync(HttpContext http, string? currency, string? format, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Query(http, async caller =>
-        {
-            var errors = new Dictionary<string, string[]>();
-            if (currency is not null && !Currencies.TryGetMinorUnit(currency, out _)) errors["currency"] = ["Must be an ISO 4217 currency code such as EUR."];
-            if (format is not null && format is not ("csv" or "json")) errors["format"] = ["Must be csv or json."];
-            if (errors.Count > 0) return Problems.Validation(errors);
-            await using var session = store.QuerySession(caller.Jurisdiction);
-            var report = await ReportAsync(session, currency, ct);
-            var wantsCsv = format == "csv" || (format is null && http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
-            return wantsCsv
-                ? Results.Text(ToCsv(report), "text/csv; charset=utf-8", Encoding.UTF8)
-                : Results.Json(report, ApiJson.Options);
-        });
+    [ApiRoute("GET", "/treasury/reconciliation", Roles.Treasury, Roles.Auditor)]
+    private static async Task<IResult> GetReconciliation(HttpContext http, string? currency, string? format, IDocumentStore store, CancellationToken ct)
+    {
+        var caller = ApiRequest.Of(http).Caller;
+        var errors = new Dictionary<string, string[]>();
+        if (currency is not null && !Currencies.TryGetMinorUnit(currency, out _)) errors["currency"] = ["Must be an ISO 4217 currency code such as EUR."];
+        if (format is not null && format is not ("csv" or "json")) errors["format"] = ["Must be csv or json."];
+        if (errors.Count > 0) return Problems.Validation(errors);
+        await using var session = store.QuerySession(caller.Jurisdiction);
+        var report = await ReportAsync(session, currency, ct);
+        var wantsCsv = format == "csv" || (format is null && http.Request.Headers.Accept.ToString().Contains("text/csv", StringComparison.OrdinalIgnoreCase));
+        return wantsCsv
+            ? Results.Text(ToCsv(report), "text/csv; charset=utf-8", Encoding.UTF8)
+            : Results.Json(report, ApiJson.Options);
+    }
 
     public static string ToCsv(ReconciliationReport report)
     {

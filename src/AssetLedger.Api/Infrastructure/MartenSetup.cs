@@ -1,4 +1,4 @@
-using AssetLedger.Api.Cases;
+using AssetLedger.Api.Cases.Opening;
 using AssetLedger.Assets;
 using AssetLedger.Cases;
 using JasperFx;

@@ -66,6 +66,9 @@ public abstract class WebPage : PageModel
 
     public string CorrelationId => RequestPipeline.CorrelationId(HttpContext);
 
+    /// <summary>The request as the API's filter would have established it, for a slice's parser.</summary>
+    protected ApiRequest RequestAs(string role) => new(Caller, role, null, CorrelationId);
+
     protected Body FormBodyOf(JurisdictionCalendar calendar) => FormBody.From(Request.Form, calendar.ZoneOf(Caller.Jurisdiction));
 
     /// <summary>

@@ -144,20 +144,23 @@ public sealed class when_commands_are_committed_together(ApiFixture fixture) : A
     {
         var ctx = new CommandContext(caller, Roles.Investigator, Guid.NewGuid(), "fingerprint", "corr-alone", null);
         var groupTried = false;
-        var outcome = await executor.RunAsync(ctx, "test", asset,
-            batch => batch.Events.FetchForWriting<Asset>(asset),
-            (session, stream, now) =>
+        // The group decides first (and throws, like a bug); alone, the same decision accepts.
+        var outcome = await executor.RunAsync(new StreamCommand<Asset>(ctx, "test", asset)
+        {
+            Fetch = batch => batch.Events.FetchForWriting<Asset>(asset),
+            Decide = scope =>
             {
-                stream.AppendOne(new AssetValued(new Money(100m, "EUR"), ValuationMethod.Book, "Bank", new LocalDate(2026, 3, 1), null));
-                return Task.FromResult<Outcome>(new Outcome.Done("alone", stream.Aggregate!.Version + 1));
+                if (!groupTried)
+                {
+                    groupTried = true;
+                    throw new InvalidOperationException("a bug in a grouped decision");
+                }
+                var valued = new AssetValued(new Money(100m, "EUR"), ValuationMethod.Book, "Bank", new LocalDate(2026, 3, 1), null);
+                return Task.FromResult<Verdict>(new Verdict.Accept([valued], new Outcome.Done("alone", scope.Stream.Aggregate!.Version + 1)));
             },
-            _ => Task.FromResult<Outcome>(new Outcome.Done("replay", 0)),
-            CancellationToken.None,
-            decideAlone: (_, _) =>
-            {
-                groupTried = true;
-                throw new InvalidOperationException("a bug in a grouped decision");
-            });
+            Represent = _ => Task.FromResult<Outcome>(new Outcome.Done("replay", 0)),
+            Groupable = true,
+        }, CancellationToken.None);
 
         Assert.True(groupTried);
         return outcome;

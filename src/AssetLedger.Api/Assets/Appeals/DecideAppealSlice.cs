@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Appeals;
 
 /// <summary><c>POST /api/assets/{assetId}/appeal-decisions</c>: the appeal is dismissed (back to confiscation ordered) or allowed (the order is quashed).</summary>
-[AssetCommand("appeal-decisions", "Record the appeal decision", 7, Prosecutor)]
+[AssetCommand("appeal-decisions", "Record the appeal decision", 7, Roles.Prosecutor)]
 public sealed class DecideAppealSlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

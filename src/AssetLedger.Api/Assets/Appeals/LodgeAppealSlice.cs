@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Appeals;
 
 /// <summary><c>POST /api/assets/{assetId}/appeals</c>: an appeal against the confiscation order in force (confiscation ordered → under appeal).</summary>
-[AssetCommand("appeals", "Record an appeal", 6, Prosecutor)]
+[AssetCommand("appeals", "Record an appeal", 6, Roles.Prosecutor)]
 public sealed class LodgeAppealSlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Custody;
 
 /// <summary><c>POST /api/assets/{assetId}/custody-transfers</c>: the chain of custody moves to another custodian or place.</summary>
-[AssetCommand("custody-transfers", "Transfer custody", 3, Investigator)]
+[AssetCommand("custody-transfers", "Transfer custody", 3, Roles.Investigator)]
 public sealed class TransferCustodySlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

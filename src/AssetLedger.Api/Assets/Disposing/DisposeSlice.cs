@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Disposing;
 
 /// <summary><c>POST /api/assets/{assetId}/disposal</c>: the confiscated asset is destroyed, donated or kept in kind (a final status).</summary>
-[AssetCommand("disposal", "Dispose of the asset in kind", 11, Treasury)]
+[AssetCommand("disposal", "Dispose of the asset in kind", 11, Roles.Treasury)]
 public sealed class DisposeSlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Finality;
 
 /// <summary><c>POST /api/assets/{assetId}/finality</c>: the confiscation order became final (confiscation ordered → confiscated).</summary>
-[AssetCommand("finality", "Record that the confiscation order is final", 8, Prosecutor)]
+[AssetCommand("finality", "Record that the confiscation order is final", 8, Roles.Prosecutor)]
 public sealed class RecordFinalitySlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Freezing;
 
 /// <summary><c>POST /api/assets/{assetId}/freeze</c>: a freezing order restrains the asset (identified → frozen).</summary>
-[AssetCommand("freeze", "Freeze", 1, Investigator)]
+[AssetCommand("freeze", "Freeze", 1, Roles.Investigator)]
 public sealed class FreezeSlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

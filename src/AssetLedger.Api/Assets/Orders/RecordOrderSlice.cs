@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Orders;
 
 /// <summary><c>POST /api/assets/{assetId}/orders</c>: a restraint, confiscation or release order of a court, counted on the order's own stream.</summary>
-[AssetCommand("orders", "Record a court order", 5, Prosecutor)]
+[AssetCommand("orders", "Record a court order", 5, Roles.Prosecutor)]
 public sealed class RecordOrderSlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f) => ParseOrder(f) is { } order && f.Ok ? new RecordOrder(order) : null;

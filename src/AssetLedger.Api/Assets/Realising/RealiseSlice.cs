@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Realising;
 
 /// <summary><c>POST /api/assets/{assetId}/realisation</c>: the confiscated asset is sold; the proceeds count against the order's maximum (confiscated → realised).</summary>
-[AssetCommand("realisation", "Record the realisation (sale)", 9, Treasury)]
+[AssetCommand("realisation", "Record the realisation (sale)", 9, Roles.Treasury)]
 public sealed class RealiseSlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Releasing;
 
 /// <summary><c>POST /api/assets/{assetId}/release</c>: the restraint ends and the asset is returned (a final status).</summary>
-[AssetCommand("release", "Release the asset", 10, Prosecutor)]
+[AssetCommand("release", "Release the asset", 10, Roles.Prosecutor)]
 public sealed class ReleaseSlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

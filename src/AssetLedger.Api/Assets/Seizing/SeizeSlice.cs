@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Seizing;
 
 /// <summary><c>POST /api/assets/{assetId}/seize</c>: the asset is taken into custody (identified or frozen → seized).</summary>
-[AssetCommand("seize", "Seize", 2, Investigator)]
+[AssetCommand("seize", "Seize", 2, Roles.Investigator)]
 public sealed class SeizeSlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

@@ -1,11 +1,10 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Assets;
-using static AssetLedger.Api.Infrastructure.Roles;
 
 namespace AssetLedger.Api.Assets.Valuing;
 
 /// <summary><c>POST /api/assets/{assetId}/valuations</c>: a valuation (and liens) of the asset, in one currency.</summary>
-[AssetCommand("valuations", "Record a valuation", 4, Investigator, Treasury)]
+[AssetCommand("valuations", "Record a valuation", 4, Roles.Investigator, Roles.Treasury)]
 public sealed class RecordValuationSlice : IAssetCommandSlice
 {
     public AssetCommand? Parse(Fields f)

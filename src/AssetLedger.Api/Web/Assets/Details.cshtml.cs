@@ -29,10 +29,10 @@ public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, Jurisdic
     public async Task<IActionResult> OnPostAsync(string assetId, [FromForm] string? action, CancellationToken ct)
     {
         if (await LoadAsync(assetId, ct) is { } refusal) return refusal;
-        if (AssetCommandParsers.All.FirstOrDefault(r => r.Name == action) is not { } route) return NotFoundPage("such action");
+        if (AssetCommandSlices.Find(action) is not { } route) return NotFoundPage("such action");
         var key = AssetActions.RouteKey(route.Name);
         if (RoleFor(key) is not { } role) return ForbiddenPage(key);
-        var errors = AssetEndpoints.Prepare(FormBodyOf(calendar), route, Asset.Id, Caller, role, CorrelationId, out var message);
+        var errors = AssetCommandSlices.Prepare(FormBodyOf(calendar), route, Asset.Id, RequestAs(role), out var message);
         return await InvokeAsync(bus, route.Name, errors, message, $"/assets/{Asset.Id}", $"Recorded: {Display.Words(route.Name.Replace('-', '_'))}.", ct)
             ?? await LoadAsync(assetId, ct) ?? Page();
     }

@@ -1,3 +1,4 @@
+using AssetLedger.Api.Assets.Registering;
 using AssetLedger.Api.Assets;
 using AssetLedger.Api.Cases;
 using AssetLedger.Api.Infrastructure;
@@ -21,7 +22,7 @@ public sealed class AddAssetModel(IDocumentStore store, IMessageBus bus, Jurisdi
     public async Task<IActionResult> OnPostAsync(string caseId, CancellationToken ct)
     {
         if (await LoadAsync(caseId, ct) is { } refusal) return refusal;
-        var errors = AssetEndpoints.PrepareAdd(FormBodyOf(calendar), Case.Id, Caller, RoleFor(Route)!, CorrelationId, out var message);
+        var errors = AddAssetHandler.Prepare(FormBodyOf(calendar), Case.Id, RequestAs(RoleFor(Route)!), out var message);
         return await InvokeAsync(bus, "asset", errors, message, $"/assets/{message?.Asset.AssetId}",
             "The asset is recorded. Record its freezing or seizure below.", ct) ?? Page();
     }

@@ -1,3 +1,5 @@
+using AssetLedger.Api.Distribution.VictimClaims;
+using AssetLedger.Api.Cases.Closing;
 using AssetLedger.Api.Cases;
 using AssetLedger.Api.Distribution;
 using AssetLedger.Api.Infrastructure;
@@ -38,7 +40,7 @@ public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, Jurisdic
     {
         if (await LoadAsync(caseId, ct) is { } refusal) return refusal;
         if (RoleFor(ClaimRoute) is not { } role) return ForbiddenPage(ClaimRoute);
-        var errors = VictimClaimEndpoints.PrepareRegister(FormBodyOf(calendar), Case.Id, Caller, role, CorrelationId, out var message);
+        var errors = RegisterVictimClaimHandler.Prepare(FormBodyOf(calendar), Case.Id, RequestAs(role), out var message);
         return await InvokeAsync(bus, "claim", errors, message, $"/cases/{Case.Id}#claims", "The victim claim is registered.", ct)
             ?? await LoadAsync(caseId, ct) ?? Page();
     }
@@ -47,7 +49,7 @@ public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, Jurisdic
     {
         if (await LoadAsync(caseId, ct) is { } refusal) return refusal;
         if (RoleFor(CloseRoute) is not { } role) return ForbiddenPage(CloseRoute);
-        var errors = CaseEndpoints.PrepareClose(FormBodyOf(calendar), Case.Id, Caller, role, CorrelationId, out var message);
+        var errors = CloseCaseHandler.Prepare(FormBodyOf(calendar), Case.Id, RequestAs(role), out var message);
         return await InvokeAsync(bus, "close", errors, message, $"/cases/{Case.Id}", "The case is closed.", ct)
             ?? await LoadAsync(caseId, ct) ?? Page();
     }

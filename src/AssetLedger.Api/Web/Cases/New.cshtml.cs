@@ -1,3 +1,4 @@
+using AssetLedger.Api.Cases.Opening;
 using AssetLedger.Api.Cases;
 using AssetLedger.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
@@ -16,8 +17,8 @@ public sealed class NewModel(IMessageBus bus, JurisdictionCalendar calendar) : W
     {
         if (RefuseWithoutClaims() is { } refusal) return refusal;
         if (RoleFor(Route) is not { } role) return ForbiddenPage(Route);
-        var errors = CaseEndpoints.PrepareOpen(FormBodyOf(calendar), Caller, role, CorrelationId, out var message);
-        if (errors is null && CaseEndpoints.RefuseOpen(Caller) is { } noAgency) { Refuse("open", noAgency, 403); return Page(); }
+        var errors = OpenCaseHandler.Prepare(FormBodyOf(calendar), RequestAs(role), out var message);
+        if (errors is null && OpenCaseHandler.RefuseOpen(Caller) is { } noAgency) { Refuse("open", noAgency, 403); return Page(); }
         return await InvokeAsync(bus, "open", errors, message, $"/cases/{message?.CaseId}", "The case is open. Add its first asset below.", ct) ?? Page();
     }
 }

@@ -1,3 +1,5 @@
+using AssetLedger.Api.Distribution.Settling;
+using AssetLedger.Api.Distribution.Distributing;
 using AssetLedger.Api.Distribution;
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Cases;
@@ -25,7 +27,7 @@ public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, Jurisdic
     {
         if (await LoadAsync(caseId, distributionId, ct) is { } refusal) return refusal;
         if (RoleFor(SettleRoute) is not { } role) return ForbiddenPage(SettleRoute);
-        var errors = DistributionEndpoints.PrepareSettle(FormBodyOf(calendar), Case.Id, Distribution.DistributionId, Caller, role, CorrelationId, out var message);
+        var errors = SettleAllocationHandler.Prepare(FormBodyOf(calendar), Case.Id, Distribution.DistributionId, RequestAs(role), out var message);
         return await InvokeAsync(bus, action ?? "settle", errors, message, $"/cases/{Case.Id}/distributions/{Distribution.DistributionId}",
             "The settlement is recorded.", ct) ?? await LoadAsync(caseId, distributionId, ct) ?? Page();
     }
@@ -35,7 +37,7 @@ public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, Jurisdic
         if (RefuseWithout(Route) is { } refusal) return refusal;
         if (!Guid.TryParse(caseId, out var id) || !Guid.TryParse(distributionId, out var did)) return NotFoundPage("distribution");
         await using var session = store.QuerySession(Caller.Jurisdiction);
-        if (await DistributionHandler.CurrentAsync(session, Caller, id, did, created: false, ct) is not Outcome.Done { Body: DistributionResponse d })
+        if (await ComputeDistributionHandler.CurrentAsync(session, Caller, id, did, created: false, ct) is not Outcome.Done { Body: DistributionResponse d })
             return NotFoundPage("distribution");
         Distribution = d;
         Case = (await session.LoadAsync<Case>(id, ct))!;

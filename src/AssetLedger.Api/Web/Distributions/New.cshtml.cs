@@ -1,3 +1,4 @@
+using AssetLedger.Api.Distribution.Distributing;
 using AssetLedger.Api.Cases;
 using AssetLedger.Api.Distribution;
 using AssetLedger.Api.Infrastructure;
@@ -23,7 +24,7 @@ public sealed class NewModel(IDocumentStore store, IMessageBus bus, Jurisdiction
     public async Task<IActionResult> OnPostAsync(string caseId, CancellationToken ct)
     {
         if (await LoadAsync(caseId, ct) is { } refusal) return refusal;
-        var errors = DistributionEndpoints.PrepareCompute(FormBodyOf(calendar), Case.Id, Caller, RoleFor(Route)!, CorrelationId, out var message);
+        var errors = ComputeDistributionHandler.Prepare(FormBodyOf(calendar), Case.Id, RequestAs(RoleFor(Route)!), out var message);
         return await InvokeAsync(bus, "distribution", errors, message, $"/cases/{Case.Id}/distributions/{message?.DistributionId}",
             "The distribution is computed. Record each payment as it is made.", ct) ?? Page();
     }

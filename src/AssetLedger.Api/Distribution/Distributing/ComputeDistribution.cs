@@ -1,50 +1,58 @@
 using System.Text.Json;
 using AssetLedger.Api.Cases;
 using AssetLedger.Api.Infrastructure;
+using AssetLedger.Assets;
+using AssetLedger.Cases;
 using AssetLedger.Core.Distribution;
 using AssetLedger.Core.Money;
 using Marten;
 using Wolverine;
+using Commands = AssetLedger.Cases;
 
-namespace AssetLedger.Api.Distribution;
+namespace AssetLedger.Api.Distribution.Distributing;
 
-public sealed record ComputeDistribution(
+public sealed record ComputeDistributionRequest(
     CommandContext Context, Guid CaseId, Guid DistributionId, string Regime, string? Counterparty, RegimeParameters? Parameters,
     IReadOnlyList<Guid>? AssetIds, string? Currency, IReadOnlyList<FxRate> Fx);
 
-public sealed record SettleAllocation(CommandContext Context, Guid CaseId, Guid DistributionId, Guid AllocationId, Money Amount, NodaTime.LocalDate SettledOn, string BankReference);
-
-public static class DistributionEndpoints
+/// <summary>
+/// <c>POST /api/cases/{caseId}/distributions</c>: the treasury shares the proceeds of realised assets
+/// of a case under a regime, victims first (<see cref="CaseDecider"/> and the core's calculator);
+/// <c>GET /api/cases/{caseId}/distributions/{distributionId}</c> reads one back.
+/// </summary>
+public static class ComputeDistributionHandler
 {
-    public static void MapDistributionEndpoints(this RouteGroupBuilder api)
+    [ApiRoute("POST", "/cases/{caseId}/distributions", Roles.Treasury)]
+    private static async Task<IResult> ComputeDistribution(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct)
     {
-        api.MapPost("/cases/{caseId}/distributions", ComputeAsync).WithName("ComputeDistribution").WithTags("Distributions");
-        api.MapGet("/cases/{caseId}/distributions/{distributionId}", GetAsync).WithName("GetDistribution").WithTags("Distributions");
-        api.MapPost("/cases/{caseId}/distributions/{distributionId}/settlements", SettleAsync).WithName("SettleAllocation").WithTags("Distributions");
+        var request = ApiRequest.Of(http);
+        if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
+        var errors = Prepare(request.CommandBody, id, request, out var message);
+        if (errors is not null) return await CaseCommandRunner.InvalidOrNotFoundAsync(store, request.Caller, id, errors, ct);
+        return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
     }
 
-    private static Task<IResult> ComputeAsync(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Command(http, async (caller, role, body) =>
-        {
-            if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-            var errors = PrepareCompute(body, id, caller, role, RequestPipeline.CorrelationId(http), out var message);
-            if (errors is not null)
-                return await CaseQueries.VisibleAsync(store, caller, id, ct) ? Problems.Validation(errors) : Problems.NotFound($"No case {id}.");
-            return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
-        });
+    [ApiRoute("GET", "/cases/{caseId}/distributions/{distributionId}", Roles.Investigator, Roles.Prosecutor, Roles.Treasury, Roles.Auditor, Roles.Admin)]
+    private static async Task<IResult> GetDistribution(HttpContext http, string caseId, string distributionId, IDocumentStore store, CancellationToken ct)
+    {
+        var caller = ApiRequest.Of(http).Caller;
+        if (!Guid.TryParse(caseId, out var id) || !Guid.TryParse(distributionId, out var did)) return Problems.NotFound("No such distribution.");
+        await using var session = store.QuerySession(caller.Jurisdiction);
+        return (await CurrentAsync(session, caller, id, did, created: false, ct)).ToResult(http);
+    }
 
     /// <summary>Parses a distribution request into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
-    public static Dictionary<string, string[]>? PrepareCompute(Body body, Guid caseId, Caller caller, string role, string correlationId, out ComputeDistribution? message)
+    public static Dictionary<string, string[]>? Prepare(Body body, Guid caseId, ApiRequest request, out ComputeDistributionRequest? message)
     {
         message = null;
-        var errors = RequestPipeline.Parse(body, f => ParseDistribution(f, caseId), out var command);
+        var errors = RequestPipeline.Parse(body, f => Parse(f, caseId), out var command);
         if (errors is not null) return errors;
         var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/distributions", command! with { Context = null! });
-        message = command! with { Context = new CommandContext(caller, role, command.DistributionId, fingerprint, correlationId, null) };
+        message = command! with { Context = request.Context(command.DistributionId, fingerprint) };
         return null;
     }
 
-    private static ComputeDistribution? ParseDistribution(Fields f, Guid caseId)
+    private static ComputeDistributionRequest? Parse(Fields f, Guid caseId)
     {
         var distributionId = f.Id("distributionId");
         var regime = f.Text("regime", true, 32);
@@ -64,7 +72,7 @@ public static class DistributionEndpoints
             f.Fail("currency", $"'{currency}' is not an ISO 4217 currency with a minor unit.");
         var fx = f.Array<FxRate>("fx", false, 100, ParseRate);
         return f.Ok
-            ? new ComputeDistribution(null!, caseId, distributionId!.Value, regime!, counterparty, parameters,
+            ? new ComputeDistributionRequest(null!, caseId, distributionId!.Value, regime!, counterparty, parameters,
                 explicitAssets ? assetIds.Select(a => a!.Value).Distinct().ToList() : null, currency, fx)
             : null;
     }
@@ -125,45 +133,31 @@ public static class DistributionEndpoints
         }
     }
 
-    private static Task<IResult> GetAsync(HttpContext http, string caseId, string distributionId, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Query(http, async caller =>
+    public static Task<Outcome> Handle(ComputeDistributionRequest m, CommandExecutor executor, CancellationToken ct) =>
+        executor.RunAsync(new CaseCommandPlan(m.Context, $"POST /api/cases/{m.CaseId}/distributions", m.CaseId)
         {
-            if (!Guid.TryParse(caseId, out var id) || !Guid.TryParse(distributionId, out var did)) return Problems.NotFound("No such distribution.");
-            await using var session = store.QuerySession(caller.Jurisdiction);
-            return (await DistributionHandler.CurrentAsync(session, caller, id, did, created: false, ct)).ToResult(http);
-        });
-
-    private static Task<IResult> SettleAsync(HttpContext http, string caseId, string distributionId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
-        RequestPipeline.Command(http, async (caller, role, body) =>
-        {
-            if (!Guid.TryParse(caseId, out var id) || !Guid.TryParse(distributionId, out var did)) return Problems.NotFound("No such distribution.");
-            var errors = PrepareSettle(body, id, did, caller, role, RequestPipeline.CorrelationId(http), out var message);
-            if (errors is not null)
+            Command = async (scope, c) =>
             {
-                await using var session = store.QuerySession(caller.Jurisdiction);
-                return await DistributionHandler.CurrentAsync(session, caller, id, did, created: false, ct) is Outcome.Done
-                    ? Problems.Validation(errors) : Problems.NotFound("No such distribution.");
-            }
-            return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
-        });
+                var realised = (await scope.Session.LoadManyAsync<Asset>(scope.Ct, c.AssetIds))
+                    .Where(a => a.Status == AssetStatus.Realised && a.Realisation is not null)
+                    .Select(a => new RealisedAssetProceeds(a.Id, a.Realisation!.Kept, a.Realisation.Costs))
+                    .ToList();
+                return new Commands.ComputeDistribution(m.DistributionId, m.Context.Caller.Jurisdiction, m.Regime, m.Counterparty, m.Parameters,
+                    m.AssetIds, m.Currency, m.Fx, realised, scope.Now);
+            },
+            Answer = (_, next) => Task.FromResult(Done(next, m.DistributionId, created: true)),
+            Represent = session => CurrentAsync(session, m.Context.Caller, m.CaseId, m.DistributionId, created: true, ct),
+        }, ct);
 
-    /// <summary>Parses a settlement into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
-    public static Dictionary<string, string[]>? PrepareSettle(Body body, Guid caseId, Guid distributionId, Caller caller, string role, string correlationId, out SettleAllocation? message)
+    public static async Task<Outcome> CurrentAsync(IQuerySession session, Caller caller, Guid caseId, Guid distributionId, bool created, CancellationToken ct)
     {
-        message = null;
-        Guid? commandId = null;
-        var errors = RequestPipeline.Parse(body, f =>
-        {
-            commandId = f.Id("commandId");
-            var allocationId = f.Id("allocationId");
-            var amount = f.Money("amount", true, allowZero: false);
-            var settledOn = f.Date("settledOn", true);
-            var bankReference = f.Text("bankReference", true, 64);
-            return f.Ok ? new SettleAllocation(null!, caseId, distributionId, allocationId!.Value, amount!.Value, settledOn!.Value, bankReference!) : null;
-        }, out var command);
-        if (errors is not null) return errors;
-        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/distributions/{distributionId}/settlements", command! with { Context = null! });
-        message = command! with { Context = new CommandContext(caller, role, commandId!.Value, fingerprint, correlationId, null) };
-        return null;
+        var c = await session.LoadAsync<Case>(caseId, ct);
+        return c is not null && caller.CanSee(c.Agencies) && c.Distributions.Any(d => d.DistributionId == distributionId)
+            ? Done(c, distributionId, created)
+            : new Outcome.NotFound($"No distribution {distributionId} in case {caseId}.");
     }
+
+    public static Outcome.Done Done(Case c, Guid distributionId, bool created) =>
+        new(DistributionResponse.From(c.Id, c.Distributions.Single(d => d.DistributionId == distributionId)), c.Version,
+            Created: created, Location: created ? $"/api/cases/{c.Id}/distributions/{distributionId}" : null);
 }
