@@ -27,5 +27,4 @@ public sealed class JurisdictionCalendar(IClock clock, IConfiguration configurat
 
     public LocalDate Today(string jurisdiction) => clock.GetCurrentInstant().InZone(ZoneOf(jurisdiction)).Date;
 
-    public Instant Now => clock.GetCurrentInstant();
 }

@@ -10,7 +10,6 @@ public static class Problems
     public static IResult Validation(IDictionary<string, string[]> errors, string? detail = null) =>
         Make(400, "validation", "The request is not valid.", detail ?? "One or more fields are invalid; see errors.", errors);
 
-    public static IResult BadRequest(string detail) => Make(400, "bad-request", "The request is not valid.", detail);
     public static IResult Unauthorized(string detail) => Make(401, "unauthorized", "Authentication is required.", detail);
     public static IResult Forbidden(string detail) => Make(403, "forbidden", "Your role may not do this.", detail);
     public static IResult NotFound(string detail) => Make(404, "not-found", "No such resource.", detail);

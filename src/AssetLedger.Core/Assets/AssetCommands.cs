@@ -38,7 +38,6 @@ public sealed record Realise(Money Gross, Money Costs, RealisationMethod Method,
 {
     public override string Name => "realisation";
     public Money Returned => ReturnedToOwner ?? Money.Zero(Gross.Currency);
-    public Money Kept => Gross - Returned;
 }
 
 public sealed record ReleaseAsset(ReleaseReason Reason, LocalDate ReleasedOn, string? Note) : AssetCommand

@@ -54,6 +54,28 @@ public static class AssetDecider
         };
     }
 
+    /// <summary>
+    /// The commands that can be accepted on the asset as it is (by route name, <see cref="AssetCommand.Name"/>):
+    /// the pairs of <see cref="Decide"/> that yield events for some well-formed command. A screen asks
+    /// this to offer only the actions that apply; a property test holds it to <see cref="Decide"/>.
+    /// </summary>
+    public static IReadOnlySet<string> Offers(Asset asset)
+    {
+        var status = asset.Status;
+        var offered = new HashSet<string>(StringComparer.Ordinal);
+        if (status.IsTerminal()) return offered;
+        var active = asset.ActiveConfiscation;
+        if (status is AssetStatus.Identified) offered.Add("freeze");
+        if (status is AssetStatus.Identified or AssetStatus.Frozen) offered.Add("seize");
+        offered.UnionWith(["custody-transfers", "valuations", "orders"]);
+        if (status is AssetStatus.ConfiscationOrdered && active is not null) offered.UnionWith(["appeals", "finality"]);
+        if (status is AssetStatus.UnderAppeal && active is not null && asset.StatusBeforeConfiscation is not null) offered.Add("appeal-decisions");
+        if (status is AssetStatus.Confiscated && active is { Status: OrderStatus.Final }) offered.Add("realisation");
+        if (status is AssetStatus.Identified or AssetStatus.Frozen or AssetStatus.Seized or AssetStatus.ConfiscationOrdered) offered.Add("release");
+        if (status is AssetStatus.Confiscated) offered.Add("disposal");
+        return offered;
+    }
+
     private static Decision DecideOrder(CourtOrder order, Asset asset)
     {
         var status = asset.Status;

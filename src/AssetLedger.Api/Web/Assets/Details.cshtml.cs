@@ -15,7 +15,7 @@ namespace AssetLedger.Api.Web.Assets;
 /// for each command the caller's role may take in the asset's status, posted through the API's
 /// parser and message (POST /api/assets/{id}/{command}).
 /// </summary>
-public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, JurisdictionCalendar calendar) : WebPage
+public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, JurisdictionCalendar calendar, IClock clock) : WebPage
 {
     public Asset Asset { get; private set; } = null!;
     public AssetResponse View { get; private set; } = null!;
@@ -30,14 +30,19 @@ public sealed class DetailsModel(IDocumentStore store, IMessageBus bus, Jurisdic
     {
         if (await LoadAsync(assetId, ct) is { } refusal) return refusal;
         if (AssetCommandSlices.Find(action) is not { } route) return NotFoundPage("such action");
-        var key = AssetActions.RouteKey(route.Name);
-        if (RoleFor(key) is not { } role) return ForbiddenPage(key);
+        if (RoleFor(route.Route.Key) is not { } role) return ForbiddenPage(route.Route.Key);
         var errors = AssetCommandSlices.Prepare(FormBodyOf(calendar), route, Asset.Id, RequestAs(role), out var message);
         return await InvokeAsync(bus, route.Name, errors, message, $"/assets/{Asset.Id}", $"Recorded: {Display.Words(route.Name.Replace('-', '_'))}.", ct)
             ?? await LoadAsync(assetId, ct) ?? Page();
     }
 
-    public bool Offered(string command) => AssetActions.Offered(Caller, Asset, command, Today);
+    /// <summary>A form is offered when the caller's role may send the command (its slice's roles) and the
+    /// lifecycle decider offers it in the asset's current state: no second table of either.</summary>
+    public bool Offered(AssetCommandSlice slice) =>
+        Caller.RoleFor(slice.Route.Roles) is not null && AssetDecider.Offers(Asset).Contains(slice.Name);
+
+    /// <summary>The clock's instant as a local date-time input value in the jurisdiction's zone.</summary>
+    public string NowInput => Display.LocalInput(clock.GetCurrentInstant(), Zone);
 
     public IEnumerable<HistoryEntry> Of(params string[] types) => History.Where(h => types.Contains(h.Type));
 
