@@ -1,10 +1,6 @@
 using System.Reflection;
 using AssetLedger.Api.Audit;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using Marten;
 using NodaTime;
-using Wolverine;
 
 namespace AssetLedger.Api.Assets;
 

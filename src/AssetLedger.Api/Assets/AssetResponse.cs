@@ -1,4 +1,3 @@
-using AssetLedger.Assets;
 using AssetLedger.Core.Money;
 using NodaTime;
 

@@ -1,4 +1,3 @@
-using AssetLedger.Api.Infrastructure;
 using Npgsql;
 
 namespace AssetLedger.Api.Assets;

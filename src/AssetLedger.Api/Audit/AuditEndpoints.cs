@@ -1,6 +1,4 @@
 using AssetLedger.Api.Cases;
-using AssetLedger.Api.Infrastructure;
-using Marten;
 
 namespace AssetLedger.Api.Audit;
 

@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using Marten;
 using Npgsql;
 
 namespace AssetLedger.Api.Audit;

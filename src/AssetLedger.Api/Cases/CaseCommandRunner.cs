@@ -1,8 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
-using Marten;
-
 namespace AssetLedger.Api.Cases;
 
 /// <summary>
@@ -65,6 +60,23 @@ public static class CaseCommandRunner
             case var other:
                 throw new InvalidOperationException($"Unknown decision {other.GetType().Name}.");
         }
+    }
+
+    /// <summary>How a case command's slice parses its body into its message (the 400 errors otherwise).</summary>
+    public delegate Dictionary<string, string[]>? Parser<TMessage>(Body body, Guid caseId, ApiRequest request, out TMessage? message) where TMessage : class;
+
+    /// <summary>
+    /// The endpoint of a command on a case: 404 for an id that is not a UUID, the slice's parse, 400
+    /// when the case is visible (else 404), then the message on Wolverine and its outcome as HTTP.
+    /// </summary>
+    public static async Task<IResult> SendAsync<TMessage>(HttpContext http, string caseId, Parser<TMessage> parse, IMessageBus bus, IDocumentStore store,
+        CancellationToken ct) where TMessage : class
+    {
+        var request = ApiRequest.Of(http);
+        if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
+        var errors = parse(request.CommandBody, id, request, out var message);
+        if (errors is not null) return await InvalidOrNotFoundAsync(store, request.Caller, id, errors, ct);
+        return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
     }
 
     /// <summary>The 400 of a command whose case exists for the caller, else the 404 (the refusal order of api.md).</summary>

@@ -1,9 +1,5 @@
 using System.Text.Json;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
 using JasperFx.Events;
-using Marten;
 using Marten.Events;
 using Marten.Linq;
 using NodaTime;

@@ -1,5 +1,3 @@
-using AssetLedger.Assets;
-using AssetLedger.Cases;
 using AssetLedger.Core.Money;
 using NodaTime;
 

@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using Marten;
 using NodaTime;
 using NodaTime.Text;
 

@@ -1,4 +1,3 @@
-using AssetLedger.Cases;
 using AssetLedger.Core.Distribution;
 using AssetLedger.Core.Money;
 using NodaTime;

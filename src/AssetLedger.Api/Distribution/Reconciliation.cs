@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Cases;
 using AssetLedger.Core.Distribution;
 using AssetLedger.Core.Money;
-using Marten;
 
 namespace AssetLedger.Api.Distribution;
 

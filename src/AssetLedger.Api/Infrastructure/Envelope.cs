@@ -1,6 +1,5 @@
 using System.Text.Json;
 using JasperFx.Events;
-using Marten;
 using NodaTime;
 using NodaTime.Text;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using JasperFx;
-using Marten;
 using Marten.Exceptions;
 using Marten.Services.BatchQuerying;
 using NodaTime;

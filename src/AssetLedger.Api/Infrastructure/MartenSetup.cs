@@ -1,10 +1,7 @@
 using AssetLedger.Api.Cases.Opening;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
 using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Projections;
-using Marten;
 using Marten.Events.Aggregation;
 using JasperFx.MultiTenancy;
 using NodaTime;

@@ -1,5 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-
 namespace AssetLedger.Api.Ops;
 
 /// <summary>

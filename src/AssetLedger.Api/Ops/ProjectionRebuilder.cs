@@ -1,9 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
-using Marten;
 using Npgsql;
 using NpgsqlTypes;
 

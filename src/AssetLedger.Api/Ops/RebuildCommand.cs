@@ -1,6 +1,4 @@
 using System.Globalization;
-using AssetLedger.Api.Infrastructure;
-using Marten;
 
 namespace AssetLedger.Api.Ops;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AssetLedger.Api.Audit;
-using AssetLedger.Api.Infrastructure;
 
 namespace AssetLedger.Api.Ops;
 

@@ -1,8 +1,4 @@
 using AssetLedger.Api.Deadlines;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using NodaTime.Text;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AssetLedger.Api.Cases;
-using AssetLedger.Assets;
 
 namespace AssetLedger.Api.Web;
 

@@ -1,13 +1,10 @@
 using System.Text.Encodings.Web;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
 using AssetLedger.Core.Money;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NodaTime;
 using NodaTime.Text;
-using Wolverine;
 
 namespace AssetLedger.Api.Web;
 

@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Appeals;
 
 /// <summary><c>POST /api/assets/{assetId}/appeal-decisions</c>: the appeal is dismissed (back to confiscation ordered) or allowed (the order is quashed).</summary>

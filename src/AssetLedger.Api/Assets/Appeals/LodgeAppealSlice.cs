@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Appeals;
 
 /// <summary><c>POST /api/assets/{assetId}/appeals</c>: an appeal against the confiscation order in force (confiscation ordered → under appeal).</summary>

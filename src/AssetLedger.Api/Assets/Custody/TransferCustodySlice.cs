@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Custody;
 
 /// <summary><c>POST /api/assets/{assetId}/custody-transfers</c>: the chain of custody moves to another custodian or place.</summary>

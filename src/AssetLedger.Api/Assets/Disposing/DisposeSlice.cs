@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Disposing;
 
 /// <summary><c>POST /api/assets/{assetId}/disposal</c>: the confiscated asset is destroyed, donated or kept in kind (a final status).</summary>

@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Finality;
 
 /// <summary><c>POST /api/assets/{assetId}/finality</c>: the confiscation order became final (confiscation ordered → confiscated).</summary>

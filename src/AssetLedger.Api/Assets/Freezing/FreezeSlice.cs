@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Freezing;
 
 /// <summary><c>POST /api/assets/{assetId}/freeze</c>: a freezing order restrains the asset (identified → frozen).</summary>

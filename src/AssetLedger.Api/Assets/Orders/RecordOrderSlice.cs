@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Orders;
 
 /// <summary><c>POST /api/assets/{assetId}/orders</c>: a restraint, confiscation or release order of a court, counted on the order's own stream.</summary>

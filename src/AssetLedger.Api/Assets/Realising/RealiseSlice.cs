@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Realising;
 
 /// <summary><c>POST /api/assets/{assetId}/realisation</c>: the confiscated asset is sold; the proceeds count against the order's maximum (confiscated → realised).</summary>

@@ -1,10 +1,5 @@
 using AssetLedger.Api.Cases;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
 using AssetLedger.Core.Identifiers;
-using Marten;
-using Wolverine;
 
 namespace AssetLedger.Api.Assets.Registering;
 
@@ -20,14 +15,8 @@ public sealed record AddAssetRequest(CommandContext Context, Guid CaseId, NewAss
 public static class AddAssetHandler
 {
     [ApiRoute("POST", "/cases/{caseId}/assets", Roles.Investigator)]
-    private static async Task<IResult> AddAsset(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct)
-    {
-        var request = ApiRequest.Of(http);
-        if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-        var errors = Prepare(request.CommandBody, id, request, out var message);
-        if (errors is not null) return await CaseCommandRunner.InvalidOrNotFoundAsync(store, request.Caller, id, errors, ct);
-        return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
-    }
+    private static Task<IResult> AddAsset(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
+        CaseCommandRunner.SendAsync<AddAssetRequest>(http, caseId, Prepare, bus, store, ct);
 
     /// <summary>Parses a new asset into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
     public static Dictionary<string, string[]>? Prepare(Body body, Guid caseId, ApiRequest request, out AddAssetRequest? message)

@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Releasing;
 
 /// <summary><c>POST /api/assets/{assetId}/release</c>: the restraint ends and the asset is returned (a final status).</summary>

@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Seizing;
 
 /// <summary><c>POST /api/assets/{assetId}/seize</c>: the asset is taken into custody (identified or frozen → seized).</summary>

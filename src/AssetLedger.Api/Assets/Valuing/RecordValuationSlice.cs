@@ -1,6 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-
 namespace AssetLedger.Api.Assets.Valuing;
 
 /// <summary><c>POST /api/assets/{assetId}/valuations</c>: a valuation (and liens) of the asset, in one currency.</summary>

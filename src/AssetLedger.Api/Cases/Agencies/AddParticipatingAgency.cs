@@ -1,8 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
-using Marten;
-using Wolverine;
 using Commands = AssetLedger.Cases;
 
 namespace AssetLedger.Api.Cases.Agencies;

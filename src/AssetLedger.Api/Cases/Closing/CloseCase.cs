@@ -1,7 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using Marten;
-using Wolverine;
 using Commands = AssetLedger.Cases;
 
 namespace AssetLedger.Api.Cases.Closing;
@@ -15,14 +11,8 @@ public sealed record CloseCaseRequest(CommandContext Context, Guid CaseId, strin
 public static class CloseCaseHandler
 {
     [ApiRoute("POST", "/cases/{caseId}/close", Roles.Prosecutor)]
-    private static async Task<IResult> CloseCase(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct)
-    {
-        var request = ApiRequest.Of(http);
-        if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-        var errors = Prepare(request.CommandBody, id, request, out var message);
-        if (errors is not null) return await CaseCommandRunner.InvalidOrNotFoundAsync(store, request.Caller, id, errors, ct);
-        return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
-    }
+    private static Task<IResult> CloseCase(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
+        CaseCommandRunner.SendAsync<CloseCaseRequest>(http, caseId, Prepare, bus, store, ct);
 
     /// <summary>Parses a close command into its message (the 400 errors otherwise): one path for the API and the web forms.</summary>
     public static Dictionary<string, string[]>? Prepare(Body body, Guid caseId, ApiRequest request, out CloseCaseRequest? message)

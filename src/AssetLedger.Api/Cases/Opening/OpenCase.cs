@@ -1,8 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Cases;
-using Marten;
-using Wolverine;
-
 namespace AssetLedger.Api.Cases.Opening;
 
 /// <summary>Reserves a case reference in a jurisdiction: the primary key makes uniqueness atomic.</summary>

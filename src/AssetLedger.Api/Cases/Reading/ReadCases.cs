@@ -1,7 +1,3 @@
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Cases;
-using Marten;
-
 namespace AssetLedger.Api.Cases.Reading;
 
 /// <summary>The case queries: <c>GET /api/cases</c> (a page of the cases the caller may see), one case's summary, its history.</summary>

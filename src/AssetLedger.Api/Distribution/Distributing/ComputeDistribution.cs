@@ -1,12 +1,7 @@
 using System.Text.Json;
 using AssetLedger.Api.Cases;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
 using AssetLedger.Core.Distribution;
 using AssetLedger.Core.Money;
-using Marten;
-using Wolverine;
 using Commands = AssetLedger.Cases;
 
 namespace AssetLedger.Api.Distribution.Distributing;
@@ -23,14 +18,8 @@ public sealed record ComputeDistributionRequest(
 public static class ComputeDistributionHandler
 {
     [ApiRoute("POST", "/cases/{caseId}/distributions", Roles.Treasury)]
-    private static async Task<IResult> ComputeDistribution(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct)
-    {
-        var request = ApiRequest.Of(http);
-        if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-        var errors = Prepare(request.CommandBody, id, request, out var message);
-        if (errors is not null) return await CaseCommandRunner.InvalidOrNotFoundAsync(store, request.Caller, id, errors, ct);
-        return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
-    }
+    private static Task<IResult> ComputeDistribution(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
+        CaseCommandRunner.SendAsync<ComputeDistributionRequest>(http, caseId, Prepare, bus, store, ct);
 
     [ApiRoute("GET", "/cases/{caseId}/distributions/{distributionId}", Roles.Investigator, Roles.Prosecutor, Roles.Treasury, Roles.Auditor, Roles.Admin)]
     private static async Task<IResult> GetDistribution(HttpContext http, string caseId, string distributionId, IDocumentStore store, CancellationToken ct)

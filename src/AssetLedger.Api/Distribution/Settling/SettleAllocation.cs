@@ -1,10 +1,6 @@
 using AssetLedger.Api.Cases;
 using AssetLedger.Api.Distribution.Distributing;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Cases;
 using AssetLedger.Core.Money;
-using Marten;
-using Wolverine;
 using Commands = AssetLedger.Cases;
 
 namespace AssetLedger.Api.Distribution.Settling;

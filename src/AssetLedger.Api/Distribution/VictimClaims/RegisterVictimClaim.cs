@@ -1,10 +1,6 @@
 using System.Text.RegularExpressions;
 using AssetLedger.Api.Cases;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Cases;
 using AssetLedger.Core.Money;
-using Marten;
-using Wolverine;
 using Commands = AssetLedger.Cases;
 
 namespace AssetLedger.Api.Distribution.VictimClaims;
@@ -33,14 +29,8 @@ public static partial class RegisterVictimClaimHandler
     private static partial Regex Pseudonym();
 
     [ApiRoute("POST", "/cases/{caseId}/victim-claims", Roles.Prosecutor)]
-    private static async Task<IResult> RegisterVictimClaim(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct)
-    {
-        var request = ApiRequest.Of(http);
-        if (!Guid.TryParse(caseId, out var id)) return Problems.NotFound($"No case {caseId}.");
-        var errors = Prepare(request.CommandBody, id, request, out var message);
-        if (errors is not null) return await CaseCommandRunner.InvalidOrNotFoundAsync(store, request.Caller, id, errors, ct);
-        return (await bus.InvokeAsync<Outcome>(message!, ct)).ToResult(http);
-    }
+    private static Task<IResult> RegisterVictimClaim(HttpContext http, string caseId, IMessageBus bus, IDocumentStore store, CancellationToken ct) =>
+        CaseCommandRunner.SendAsync<RegisterVictimClaimRequest>(http, caseId, Prepare, bus, store, ct);
 
     [ApiRoute("GET", "/cases/{caseId}/victim-claims", Roles.Investigator, Roles.Prosecutor, Roles.Treasury, Roles.Auditor, Roles.Admin)]
     private static async Task<IResult> ListVictimClaims(HttpContext http, string caseId, IDocumentStore store, CancellationToken ct)

@@ -1,12 +1,7 @@
 using AssetLedger.Api.Assets;
 using AssetLedger.Api.Cases;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
-using Wolverine;
 
 namespace AssetLedger.Api.Web.Assets;
 

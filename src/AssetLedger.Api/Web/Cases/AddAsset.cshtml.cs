@@ -1,11 +1,7 @@
 using AssetLedger.Api.Assets.Registering;
 using AssetLedger.Api.Assets;
 using AssetLedger.Api.Cases;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Cases;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 
 namespace AssetLedger.Api.Web.Cases;
 

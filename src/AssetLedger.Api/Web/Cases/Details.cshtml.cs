@@ -2,13 +2,8 @@ using AssetLedger.Api.Distribution.VictimClaims;
 using AssetLedger.Api.Cases.Closing;
 using AssetLedger.Api.Cases;
 using AssetLedger.Api.Distribution;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
-using Wolverine;
 
 namespace AssetLedger.Api.Web.Cases;
 

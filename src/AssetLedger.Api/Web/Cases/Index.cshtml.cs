@@ -1,7 +1,4 @@
 using AssetLedger.Api.Cases;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Cases;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AssetLedger.Api.Web.Cases;

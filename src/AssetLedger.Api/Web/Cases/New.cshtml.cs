@@ -1,8 +1,6 @@
 using AssetLedger.Api.Cases.Opening;
 using AssetLedger.Api.Cases;
-using AssetLedger.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 
 namespace AssetLedger.Api.Web.Cases;
 

@@ -1,12 +1,8 @@
 using AssetLedger.Api.Distribution.Settling;
 using AssetLedger.Api.Distribution.Distributing;
 using AssetLedger.Api.Distribution;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Cases;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
-using Wolverine;
 
 namespace AssetLedger.Api.Web.Distributions;
 

@@ -1,12 +1,7 @@
 using AssetLedger.Api.Distribution.Distributing;
 using AssetLedger.Api.Cases;
 using AssetLedger.Api.Distribution;
-using AssetLedger.Api.Infrastructure;
-using AssetLedger.Assets;
-using AssetLedger.Cases;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
-using Wolverine;
 
 namespace AssetLedger.Api.Web.Distributions;
 

@@ -1,8 +1,6 @@
 using System.Text;
 using AssetLedger.Api.Distribution;
-using AssetLedger.Api.Infrastructure;
 using AssetLedger.Core.Money;
-using Marten;
 using Microsoft.AspNetCore.Mvc;
 
 namespace AssetLedger.Api.Web.Treasury;
