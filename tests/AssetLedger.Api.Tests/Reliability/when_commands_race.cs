@@ -11,7 +11,7 @@ namespace AssetLedger.Api.Tests.Reliability;
 /// commands never produce a 500, each either applies or gets a 409, the result equals a sequential
 /// replay of exactly the accepted commands, and checks that span streams hold under concurrency.
 /// </summary>
-public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTest(fixture)
+public sealed class when_commands_race(ApiFixture fixture) : ApiTest(fixture)
 {
     private sealed record Cmd(string Name, Guid CommandId, string Token, Dictionary<string, object?> Body);
 

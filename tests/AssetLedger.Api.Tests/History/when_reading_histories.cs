@@ -14,7 +14,7 @@ namespace AssetLedger.Api.Tests.History;
 /// "Event envelope" and invariant 7: every event, in recording order, with who, when, which command
 /// and which correlation id, and its data in the API's JSON conventions.
 /// </summary>
-public sealed class HistoryTests(ApiFixture fixture) : ApiTest(fixture)
+public sealed class when_reading_histories(ApiFixture fixture) : ApiTest(fixture)
 {
     private static readonly Regex SnakeCase = new("^[a-z][a-z0-9]*(_[a-z0-9]+)*$");
 

@@ -11,7 +11,7 @@ namespace AssetLedger.Api.Tests.Reliability;
 /// a client-chosen key; repeating it with the same body (as parsed) returns the same 2xx and appends
 /// nothing, concurrent replays all get that 2xx, and the same key with a different body is a 409.
 /// </summary>
-public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
+public sealed class when_a_command_is_repeated(ApiFixture fixture) : ApiTest(fixture)
 {
     /// <summary>Every POST route of the cases and assets sections of api.md.</summary>
     public static TheoryData<string> Routes => new()
