@@ -926,7 +926,7 @@ public sealed class when_replaying_random_command_sequences(ApiFixture fixture, 
 
                 // The case summary's outstanding victim claims: the claims minus every victim allocation (may lag 2 s).
                 var outstanding = claims.Sum(c => c.Outstanding);
-                var summary = await DistributionKit.Eventually(() => Client.Get($"/api/cases/{caseId}", desk.Treasury),
+                var summary = await Scenarios.Eventually(() => Client.Get($"/api/cases/{caseId}", desk.Treasury),
                     s => s.Status == HttpStatusCode.OK && OutstandingOf(s, currency) == outstanding);
                 Assert.True(summary.Status == HttpStatusCode.OK, summary.ToString());
                 Assert.True(OutstandingOf(summary, currency) == outstanding,
