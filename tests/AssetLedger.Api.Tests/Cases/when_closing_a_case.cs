@@ -1,7 +1,7 @@
 using System.Net;
 using AssetLedger.Api.Tests.Distribution;
 using AssetLedger.Api.Tests.Infrastructure;
-using static AssetLedger.Api.Tests.Distribution.Desk;
+using static AssetLedger.Api.Tests.Infrastructure.Desk;
 
 namespace AssetLedger.Api.Tests.Cases;
 
@@ -21,7 +21,7 @@ public sealed class when_closing_a_case(ApiFixture fixture) : ApiTest(fixture)
         var whileOwed = await Close(caseId);
         await Client.Settle(NL, caseId, distribution["distributionId"].GetGuid(), share.Id(), "15000.00", "EUR");
         var closed = await Close(caseId);
-        var afterwards = await Client.Post($"/api/cases/{caseId}/victim-claims", new { claimId = Guid.NewGuid(), victimRef = "V-9", amount = DistributionKit.Money("10.00", "EUR"), basis = "order" }, NL.Prosecutor);
+        var afterwards = await Client.Post($"/api/cases/{caseId}/victim-claims", new { claimId = Guid.NewGuid(), victimRef = "V-9", amount = Scenarios.Money("10.00", "EUR"), basis = "order" }, NL.Prosecutor);
 
         Assert.Equal(HttpStatusCode.Conflict, whileOwed.Status);
         Assert.Contains("not fully settled", whileOwed.Str("detail"));

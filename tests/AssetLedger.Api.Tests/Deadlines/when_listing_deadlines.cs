@@ -24,15 +24,10 @@ public sealed class when_listing_deadlines(ApiFixture fixture) : ApiTest(fixture
     /// <summary>Deadlines as the caller sees them, once the view shows <paramref name="count"/> of them (it may lag by 2 s).</summary>
     private async Task<List<Line>> DeadlinesAsync(string before, string token, int count)
     {
-        var until = DateTime.UtcNow.AddSeconds(3);
-        while (true)
-        {
-            var r = await Client.Get($"/api/deadlines?before={before}", token);
-            Assert.True(r.Status == HttpStatusCode.OK, r.ToString());
-            var lines = Lines(r);
-            if (lines.Count >= count || DateTime.UtcNow > until) return lines;
-            await Task.Delay(100);
-        }
+        var r = await Scenarios.Eventually(() => Client.Get($"/api/deadlines?before={before}", token),
+            r => r.Status == HttpStatusCode.OK && Lines(r).Count >= count);
+        Assert.True(r.Status == HttpStatusCode.OK, r.ToString());
+        return Lines(r);
     }
 
     private sealed record World(Guid CaseA, Guid AssetA1, Guid OrderA1, Guid AssetA2, Guid OrderA2, Guid CaseB, Guid AssetB1, Guid OrderB1, Guid OrderB2);
@@ -124,7 +119,7 @@ public sealed class when_listing_deadlines(ApiFixture fixture) : ApiTest(fixture
     [InlineData(2026, 5, 1, 4, 1, 0)]   // 00:01 on 1 May in New York
     public async Task each_jurisdiction_counts_in_its_own_time_zone(int y, int mo, int d, int h, int mi, int daysLeft)
     {
-        var us = Distribution.Desk.US;
+        var us = Desk.US;
         var caseId = await Distribution.DistributionKit.OpenCase(Client, us);
         var asset = Guid.NewGuid();
         var added = await Client.Post($"/api/cases/{caseId}/assets", new { assetId = asset, kind = "bank_account", location = "US" }, us.Investigator);

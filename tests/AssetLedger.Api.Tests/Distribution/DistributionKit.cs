@@ -2,23 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using AssetLedger.Api.Tests.Infrastructure;
+using static AssetLedger.Api.Tests.Infrastructure.Scenarios;
 
 namespace AssetLedger.Api.Tests.Distribution;
-
-/// <summary>The people of one jurisdiction and agency: tokens for each role.</summary>
-public sealed record Desk(string Jurisdiction, string Agency)
-{
-    public string Investigator { get; } = Tokens.For("investigator", Jurisdiction, Agency);
-    public string Prosecutor { get; } = Tokens.For("prosecutor", Jurisdiction, Agency);
-    public string Treasury { get; } = Tokens.For("treasury", Jurisdiction, Agency);
-    public string Auditor { get; } = Tokens.For("auditor", Jurisdiction, Agency);
-    public string Admin { get; } = Tokens.For("admin", Jurisdiction, Agency);
-
-    public static readonly Desk NL = new("NL", "FIOD");
-    public static readonly Desk ES = new("ES", "UDEF");
-    public static readonly Desk US = new("US", "FBI");
-    public static readonly Desk GB = new("GB", "NCA");
-}
 
 /// <summary>One expected allocation: kind, payee, amount as the API writes it, and status.</summary>
 public sealed record Expected(string Kind, string PayeeType, string PayeeId, string Amount, string Status)
@@ -29,32 +15,15 @@ public sealed record Expected(string Kind, string PayeeType, string PayeeId, str
 /// <summary>Given-state helpers for distributions, in any jurisdiction.</summary>
 public static class DistributionKit
 {
-    public static object Money(string amount, string currency) => new { amount, currency };
-
-    public static async Task<Guid> OpenCase(this Infrastructure.Api api, Desk desk, string[]? agencies = null)
-    {
-        var id = Guid.NewGuid();
-        var reference = $"{desk.Jurisdiction}-2026-{id.ToString("N")[..10]}";
-        var r = await api.Post("/api/cases", new { caseId = id, reference, title = "Operation Lantern", offences = new[] { "trafficking_in_human_beings" }, participatingAgencies = agencies ?? [] }, desk.Investigator);
-        Assert.True(r.Status == HttpStatusCode.Created, r.ToString());
-        return id;
-    }
+    /// <summary>A case opened by the desk's investigator, with a reference of its jurisdiction.</summary>
+    public static Task<Guid> OpenCase(this Infrastructure.Api api, Desk desk, string[]? agencies = null) =>
+        api.OpenCase($"{desk.Jurisdiction}-2026-{Guid.NewGuid().ToString("N")[..10]}", desk.Investigator, agencies);
 
     /// <summary>An asset added, frozen, ordered confiscated, final and realised with the given proceeds.</summary>
     public static async Task<Guid> RealisedAsset(this Infrastructure.Api api, Desk desk, Guid caseId, string gross, string costs = "0.00", string currency = "EUR", string? returned = null)
     {
-        var asset = Guid.NewGuid();
-        var order = Guid.NewGuid();
-        var added = await api.Post($"/api/cases/{caseId}/assets", new { assetId = asset, kind = "bank_account", description = "Current account", identifiers = new { iban = "NL91ABNA0417164300" }, location = desk.Jurisdiction, holder = "Shell company" }, desk.Investigator);
-        Assert.True(added.Status == HttpStatusCode.Created, added.ToString());
-        await api.Command(asset, "freeze", new { commandId = Guid.NewGuid(), orderReference = "F-1", frozenAt = "2026-03-01T10:00:00Z", amount = (object?)null }, desk.Investigator).Ok();
-        await api.Command(asset, "orders", new { commandId = Guid.NewGuid(), orderId = order, type = "confiscation", court = "Court", reference = "C-1", issuedOn = "2026-05-01" }, desk.Prosecutor).Ok();
-        await api.Command(asset, "finality", new { commandId = Guid.NewGuid(), orderId = order, finalOn = "2026-06-01" }, desk.Prosecutor).Ok();
-        await api.Command(asset, "realisation", new
-        {
-            commandId = Guid.NewGuid(), gross = Money(gross, currency), costs = Money(costs, currency), method = "sale", realisedOn = "2026-06-02",
-            returnedToOwner = returned is null ? null : Money(returned, currency),
-        }, desk.Treasury).Ok();
+        var (asset, _) = await api.Confiscated(caseId, by: desk);
+        await api.Realise(asset, gross, costs, returned, currency, desk).Ok();
         return asset;
     }
 
@@ -150,16 +119,4 @@ public static class DistributionKit
 
     public static string Fmt(decimal amount, string currency) =>
         amount.ToString(currency is "JPY" ? "F0" : "F2", CultureInfo.InvariantCulture);
-
-    /// <summary>Aggregating views may lag by up to 2 seconds: poll until the condition holds (or give the last answer).</summary>
-    public static async Task<Reply> Eventually(Func<Task<Reply>> read, Func<Reply, bool> done, int timeoutMs = 3000)
-    {
-        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (true)
-        {
-            var r = await read();
-            if (done(r) || DateTime.UtcNow > until) return r;
-            await Task.Delay(100);
-        }
-    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using AssetLedger.Api.Tests.Infrastructure;
 using static AssetLedger.Api.Tests.Distribution.DistributionKit;
+using static AssetLedger.Api.Tests.Infrastructure.Scenarios;
 
 namespace AssetLedger.Api.Tests.Distribution;
 

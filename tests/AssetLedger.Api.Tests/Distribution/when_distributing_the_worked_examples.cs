@@ -1,6 +1,7 @@
 using System.Net;
 using AssetLedger.Api.Tests.Infrastructure;
 using static AssetLedger.Api.Tests.Distribution.DistributionKit;
+using static AssetLedger.Api.Tests.Infrastructure.Scenarios;
 
 namespace AssetLedger.Api.Tests.Distribution;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AssetLedger.Api.Tests.Infrastructure;
 using Npgsql;
 using static AssetLedger.Api.Tests.Distribution.DistributionKit;
+using static AssetLedger.Api.Tests.Infrastructure.Scenarios;
 
 namespace AssetLedger.Api.Tests.Distribution;
 

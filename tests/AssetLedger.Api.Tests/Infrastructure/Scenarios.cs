@@ -2,7 +2,10 @@ using System.Net;
 
 namespace AssetLedger.Api.Tests.Infrastructure;
 
-/// <summary>Given-state helpers: a case, an asset, an asset driven to a status.</summary>
+/// <summary>
+/// Given-state helpers: a case, an asset, an asset driven to a status, and waiting for a view that may lag.
+/// Commands are sent as the NL desk of <see cref="Tokens"/> unless a <see cref="Desk"/> is given.
+/// </summary>
 public static class Scenarios
 {
     public static object Money(string amount, string currency = "EUR") => new { amount, currency };
@@ -15,10 +18,10 @@ public static class Scenarios
         return id;
     }
 
-    public static async Task<Guid> AddAsset(this Api api, Guid caseId, string kind = "bank_account", string? token = null)
+    public static async Task<Guid> AddAsset(this Api api, Guid caseId, string kind = "bank_account", string? token = null, string location = "NL")
     {
         var id = Guid.NewGuid();
-        var r = await api.Post($"/api/cases/{caseId}/assets", new { assetId = id, kind, description = "Current account", identifiers = new { iban = "NL91ABNA0417164300" }, location = "NL", holder = "Shell company B.V." }, token ?? Tokens.Investigator);
+        var r = await api.Post($"/api/cases/{caseId}/assets", new { assetId = id, kind, description = "Current account", identifiers = new { iban = "NL91ABNA0417164300" }, location, holder = "Shell company B.V." }, token ?? Tokens.Investigator);
         Assert.True(r.Status == HttpStatusCode.Created, r.ToString());
         return id;
     }
@@ -33,8 +36,8 @@ public static class Scenarios
         return r;
     }
 
-    public static Task<Reply> Freeze(this Api api, Guid assetId) =>
-        api.Command(assetId, "freeze", new { commandId = Guid.NewGuid(), orderReference = "R-1", frozenAt = "2026-03-01T10:00:00Z", amount = Money("120000.00") }, Tokens.Investigator);
+    public static Task<Reply> Freeze(this Api api, Guid assetId, Desk? by = null) =>
+        api.Command(assetId, "freeze", new { commandId = Guid.NewGuid(), orderReference = "R-1", frozenAt = "2026-03-01T10:00:00Z", amount = Money("120000.00") }, by?.Investigator ?? Tokens.Investigator);
 
     public static Task<Reply> Seize(this Api api, Guid assetId) =>
         api.Command(assetId, "seize", new { commandId = Guid.NewGuid(), custodian = "ORD", location = "Depot Utrecht", seizedAt = "2026-03-02T10:00:00Z" }, Tokens.Investigator);
@@ -42,23 +45,35 @@ public static class Scenarios
     public static Task<Reply> Value(this Api api, Guid assetId, string amount = "120000.00", string currency = "EUR") =>
         api.Command(assetId, "valuations", new { commandId = Guid.NewGuid(), value = Money(amount, currency), method = "book", valuer = "Bank", valuedOn = "2026-03-01" }, Tokens.Investigator);
 
-    public static Task<Reply> OrderConfiscation(this Api api, Guid assetId, Guid orderId, object? maxAmount = null) =>
-        api.Command(assetId, "orders", new { commandId = Guid.NewGuid(), orderId, type = "confiscation", court = "Rechtbank Amsterdam", reference = "C-1", issuedOn = "2026-05-01", maxAmount }, Tokens.Prosecutor);
+    public static Task<Reply> OrderConfiscation(this Api api, Guid assetId, Guid orderId, object? maxAmount = null, Desk? by = null) =>
+        api.Command(assetId, "orders", new { commandId = Guid.NewGuid(), orderId, type = "confiscation", court = "Rechtbank Amsterdam", reference = "C-1", issuedOn = "2026-05-01", maxAmount }, by?.Prosecutor ?? Tokens.Prosecutor);
 
-    public static Task<Reply> Finality(this Api api, Guid assetId, Guid orderId) =>
-        api.Command(assetId, "finality", new { commandId = Guid.NewGuid(), orderId, finalOn = "2026-06-01" }, Tokens.Prosecutor);
+    public static Task<Reply> Finality(this Api api, Guid assetId, Guid orderId, Desk? by = null) =>
+        api.Command(assetId, "finality", new { commandId = Guid.NewGuid(), orderId, finalOn = "2026-06-01" }, by?.Prosecutor ?? Tokens.Prosecutor);
 
-    public static Task<Reply> Realise(this Api api, Guid assetId, string gross, string costs = "0.00", string? returned = null, string currency = "EUR") =>
-        api.Command(assetId, "realisation", new { commandId = Guid.NewGuid(), gross = Money(gross, currency), costs = Money(costs, currency), method = "sale", realisedOn = "2026-06-02", returnedToOwner = returned is null ? null : Money(returned, currency) }, Tokens.Treasury);
+    public static Task<Reply> Realise(this Api api, Guid assetId, string gross, string costs = "0.00", string? returned = null, string currency = "EUR", Desk? by = null) =>
+        api.Command(assetId, "realisation", new { commandId = Guid.NewGuid(), gross = Money(gross, currency), costs = Money(costs, currency), method = "sale", realisedOn = "2026-06-02", returnedToOwner = returned is null ? null : Money(returned, currency) }, by?.Treasury ?? Tokens.Treasury);
 
-    /// <summary>An asset frozen, seized, ordered confiscated and final: ready to realise.</summary>
-    public static async Task<(Guid Asset, Guid Order)> Confiscated(this Api api, Guid caseId, Guid? orderId = null, object? maxAmount = null)
+    /// <summary>An asset (located in the desk's jurisdiction) frozen, ordered confiscated and final: ready to realise.</summary>
+    public static async Task<(Guid Asset, Guid Order)> Confiscated(this Api api, Guid caseId, Guid? orderId = null, object? maxAmount = null, Desk? by = null)
     {
-        var asset = await api.AddAsset(caseId);
+        var asset = await api.AddAsset(caseId, token: by?.Investigator, location: by?.Jurisdiction ?? "NL");
         var order = orderId ?? Guid.NewGuid();
-        await api.Freeze(asset).Ok();
-        await api.OrderConfiscation(asset, order, maxAmount).Ok();
-        await api.Finality(asset, order).Ok();
+        await api.Freeze(asset, by).Ok();
+        await api.OrderConfiscation(asset, order, maxAmount, by).Ok();
+        await api.Finality(asset, order, by).Ok();
         return (asset, order);
+    }
+
+    /// <summary>Aggregating views may lag by up to 2 seconds: poll until the condition holds (or give the last answer).</summary>
+    public static async Task<Reply> Eventually(Func<Task<Reply>> read, Func<Reply, bool> done, int timeoutMs = 3000)
+    {
+        var until = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            var r = await read();
+            if (done(r) || DateTime.UtcNow > until) return r;
+            await Task.Delay(100);
+        }
     }
 }

@@ -5,6 +5,7 @@ using AssetLedger.Api.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static AssetLedger.Api.Tests.Distribution.DistributionKit;
+using static AssetLedger.Api.Tests.Infrastructure.Scenarios;
 
 namespace AssetLedger.Api.Tests.Operations;
 

@@ -6,6 +6,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AssetLedger.Api.Tests.Distribution;
 using AssetLedger.Api.Tests.Infrastructure;
+using FsCheck.Fluent;
+using Microsoft.FSharp.Core;
 using Xunit.Abstractions;
 
 namespace AssetLedger.Api.Tests.Properties;
@@ -14,9 +16,12 @@ namespace AssetLedger.Api.Tests.Properties;
 /// R6 through HTTP: random command sequences over the assets of one case, every request sent with the real role's
 /// token to the real host on a real PostgreSQL, every response compared with a small in-memory model of the
 /// lifecycle written here (independently of the service and of the core tests), and the invariants of domain.md
-/// checked after each sequence. A failing sequence is shrunk (one step dropped at a time while it still fails) and
-/// printed with the seed. Reproduce with <c>ASSETLEDGER_PROPERTY_SEED=&lt;seed&gt;</c>; more sequences with
-/// <c>ASSETLEDGER_PROPERTY_RUNS=&lt;n&gt;</c> (distributions: <c>ASSETLEDGER_PROPERTY_CASES=&lt;n&gt;</c>).
+/// checked after each sequence. The lifecycle test is an FsCheck property over an <see cref="FsCheck.Arbitrary{T}"/> of
+/// scenarios (<see cref="ScenarioArb"/>): FsCheck generates the sequences, runs each one (an async property), and
+/// shrinks a failing sequence with its array shrinker over the steps; the seed, the original and the shrunk sequence are
+/// printed. <c>ASSETLEDGER_PROPERTY_SEED=&lt;seed&gt;</c> is FsCheck's replay seed (reproduces a run);
+/// <c>ASSETLEDGER_PROPERTY_RUNS=&lt;n&gt;</c> sets FsCheck's number of tests. The distribution test draws from the same
+/// seed with its own random walk and does not shrink; <c>ASSETLEDGER_PROPERTY_CASES=&lt;n&gt;</c> sets its number of cases.
 /// </summary>
 public sealed class when_replaying_random_command_sequences(ApiFixture fixture, ITestOutputHelper output) : ApiTest(fixture)
 {
@@ -33,29 +38,65 @@ public sealed class when_replaying_random_command_sequences(ApiFixture fixture, 
     private const int MaxSteps = 15;
     private const int DefaultRuns = 60;
 
+    /// <summary>Upper bound on the re-runs FsCheck may spend shrinking one failure (each re-run is a whole HTTP scenario).</summary>
+    private const int ShrinkBudget = 120;
+
+    /// <summary>
+    /// FsCheck's generator of scenarios: FsCheck draws the seed of each scenario's model-guided walk (so FsCheck's
+    /// replay seed fixes every sequence of a run). The walk itself stays imperative because every choice depends on
+    /// the model's state after the previous step.
+    /// </summary>
+    private static readonly FsCheck.Gen<Scenario> ScenarioGen = Gen.Choose(0, int.MaxValue).Select(s => Generator.Scenario(new Random(s)));
+
+    /// <summary>
+    /// The scenarios with FsCheck's array shrinker over the steps (one step dropped at a time; the steps themselves do
+    /// not shrink), bounded by <see cref="ShrinkBudget"/> candidates in all.
+    /// </summary>
+    private static FsCheck.Arbitrary<Scenario> ScenarioArb()
+    {
+        var steps = Arb.Array(Arb.From(Gen.Constant<Step>(null!), _ => []));
+        var budget = ShrinkBudget;
+        return Arb.From(ScenarioGen, scenario => steps.Shrinker([.. scenario.Steps])
+            .TakeWhile(_ => budget-- > 0)
+            .Select(shorter => scenario with { Steps = shorter }));
+    }
+
     [Fact]
     public async Task random_command_sequences_agree_with_the_model_and_keep_every_invariant()
     {
         var seed = Seed();
         var runs = Runs(DefaultRuns);
-        var rng = new Random(seed);
         var stats = new Stats();
         var scenarios = new List<Scenario>();
         var clock = Stopwatch.StartNew();
         output.WriteLine($"seed {seed}, {runs} sequences of up to {MaxSteps} commands (ASSETLEDGER_PROPERTY_SEED={seed} to reproduce)");
 
-        for (var i = 0; i < runs; i++)
+        // The first failing scenario and the last one (FsCheck shrinks from the first; the last failure it sees is the shrunk one).
+        (Scenario Scenario, string Failure)? first = null, last = null;
+        var property = Prop.ForAll(ScenarioArb(), async scenario =>
         {
-            var scenario = Generator.Scenario(rng);
-            scenarios.Add(scenario);
-            var failure = await RunScenario(scenario, stats);
-            if (failure is null) continue;
-
-            output.WriteLine($"sequence {i} failed: {failure}\n{scenario}");
-            var (shrunk, shrunkFailure) = await Shrink(scenario, failure);
-            Assert.Fail($"Seed {seed}, sequence {i} of {runs}.\nOriginal ({scenario.Steps.Count} steps):\n{scenario}\n"
-                        + $"Shrunk ({shrunk.Steps.Count} steps):\n{shrunk}\nFailure of the shrunk sequence: {shrunkFailure}\n"
-                        + $"Failure of the original: {failure}");
+            if (first is null) scenarios.Add(scenario);
+            var failure = await RunScenario(scenario, first is null ? stats : new Stats());
+            if (failure is null) return;
+            first ??= (scenario, failure);
+            last = (scenario, failure);
+            throw new PropertyFailure(failure);
+        });
+        var config = FsCheck.Config.QuickThrowOnFailure.WithMaxTest(runs).WithQuietOnSuccess(true)
+            .WithReplay(FSharpOption<FsCheck.Replay>.Some(new FsCheck.Replay(new FsCheck.Rnd((ulong)seed), FSharpOption<int>.None)));
+        try
+        {
+            // FsCheck 3 runs a Task-returning property itself (awaiting each case before the next and before each shrink);
+            // Check.One blocks while it does, so it runs on the thread pool rather than on xunit's synchronisation context.
+            await Task.Run(() => FsCheck.Check.One(config, property));
+        }
+        catch (Exception ex) when (last is { } shrunk && first is { } original)
+        {
+            output.WriteLine($"failed: {original.Failure}\n{original.Scenario}");
+            Assert.Fail($"Seed {seed} (ASSETLEDGER_PROPERTY_SEED={seed} to reproduce), {runs} sequences.\n"
+                        + $"Original ({original.Scenario.Steps.Count} steps):\n{original.Scenario}\n"
+                        + $"Shrunk by FsCheck ({shrunk.Scenario.Steps.Count} steps):\n{shrunk.Scenario}\nFailure of the shrunk sequence: {shrunk.Failure}\n"
+                        + $"Failure of the original: {original.Failure}\nFsCheck: {ex.Message}");
         }
 
         var verify = await Client.Get("/api/audit/verify", Tokens.Auditor);
@@ -122,33 +163,9 @@ public sealed class when_replaying_random_command_sequences(ApiFixture fixture, 
     [Fact]
     public void the_generator_reaches_every_arrow_the_cap_and_every_kind_of_replay()
     {
-        var rng = new Random(20260301);
-        var seen = Coverage(Enumerable.Range(0, DefaultRuns).Select(_ => Generator.Scenario(rng)));
+        var seen = Coverage(ScenarioGen.Sample(DefaultRuns, new FsCheck.Rnd(20260301), 0));
         output.WriteLine(string.Join(", ", seen.Select(s => $"{s.Key}×{s.Value}")));
         Assert.Empty(MustReach.Except(seen.Keys));
-    }
-
-    /// <summary>Drops one step at a time while the sequence still fails (a bounded number of re-runs, each on fresh ids).</summary>
-    private async Task<(Scenario, string)> Shrink(Scenario scenario, string failure)
-    {
-        var budget = 80;
-        var changed = true;
-        while (changed && budget > 0)
-        {
-            changed = false;
-            for (var i = scenario.Steps.Count - 1; i >= 0 && budget > 0; i--)
-            {
-                var candidate = scenario with { Steps = [.. scenario.Steps.Take(i), .. scenario.Steps.Skip(i + 1)] };
-                budget--;
-                if (await RunScenario(candidate, new Stats()) is { } f)
-                {
-                    scenario = candidate;
-                    failure = f;
-                    changed = true;
-                }
-            }
-        }
-        return (scenario, failure);
     }
 
     private sealed class Stats
@@ -909,7 +926,7 @@ public sealed class when_replaying_random_command_sequences(ApiFixture fixture, 
 
                 // The case summary's outstanding victim claims: the claims minus every victim allocation (may lag 2 s).
                 var outstanding = claims.Sum(c => c.Outstanding);
-                var summary = await DistributionKit.Eventually(() => Client.Get($"/api/cases/{caseId}", desk.Treasury),
+                var summary = await Scenarios.Eventually(() => Client.Get($"/api/cases/{caseId}", desk.Treasury),
                     s => s.Status == HttpStatusCode.OK && OutstandingOf(s, currency) == outstanding);
                 Assert.True(summary.Status == HttpStatusCode.OK, summary.ToString());
                 Assert.True(OutstandingOf(summary, currency) == outstanding,

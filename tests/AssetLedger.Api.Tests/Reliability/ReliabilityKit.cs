@@ -11,35 +11,9 @@ public static class ReliabilityKit
 {
     public const string CorrelationHeader = "X-Correlation-ID";
 
-    /// <summary>A POST with an optional <c>X-Correlation-ID</c>, parsed like Api.Send does.</summary>
-    public static async Task<Reply> PostWith(this Infrastructure.Api api, string url, object body, string token, string? correlationId = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Content = new StringContent(body as string ?? JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (correlationId is not null) request.Headers.TryAddWithoutValidation(CorrelationHeader, correlationId);
-        using var response = await api.Http.SendAsync(request);
-        var raw = await response.Content.ReadAsStringAsync();
-        var json = raw.Length > 0 && (raw[0] == '{' || raw[0] == '[') ? JsonDocument.Parse(raw).RootElement.Clone() : default;
-        return new Reply(response.StatusCode, json, response.Headers, response.Content.Headers, raw);
-    }
-
-    /// <summary>
-    /// The number of events in the store, without Marten's own <c>tombstone</c> rows. Marten writes
-    /// a tombstone in place of every event of a transaction that failed (here: a request that lost an
-    /// optimistic-concurrency race and was retried or refused), so that the sequence has no gaps for
-    /// its async daemon. They belong to no stream of the domain and never show in a history, so they
-    /// are not "appended" in the sense of api.md; <see cref="ApiFixture.EventCountAsync"/> counts them.
-    /// </summary>
-    public static async Task<long> DomainEventCountAsync(this ApiFixture fixture)
-    {
-        await using var conn = new Npgsql.NpgsqlConnection(fixture.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new Npgsql.NpgsqlCommand("select count(*) from assetledger.mt_events where type <> 'tombstone'", conn);
-        return (long)(await cmd.ExecuteScalarAsync())!;
-    }
+    /// <summary>A POST with an optional <c>X-Correlation-ID</c> (added as written, without validation).</summary>
+    public static Task<Reply> PostWith(this Infrastructure.Api api, string url, object body, string token, string? correlationId = null) =>
+        api.Send(HttpMethod.Post, url, token, Infrastructure.Api.Json(body), headers: correlationId is null ? null : [(CorrelationHeader, correlationId)]);
 
     public static string? CorrelationIdOf(Reply r) =>
         r.Headers.TryGetValues(CorrelationHeader, out var values) ? values.FirstOrDefault() : null;

@@ -42,10 +42,7 @@ public sealed class when_commands_are_committed_together(ApiFixture fixture) : A
         {
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.Investigator);
             request.Headers.Add("X-Correlation-ID", correlation);
-            using var response = await Client.Http.SendAsync(request);
-            var raw = await response.Content.ReadAsStringAsync();
-            var json = raw.StartsWith('{') ? JsonDocument.Parse(raw).RootElement.Clone() : default;
-            return new Reply(response.StatusCode, json, response.Headers, response.Content.Headers, raw);
+            return await Client.Send(request);
         }
     }
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 namespace AssetLedger.Api.Tests.Security;
 
 using AssetLedger.Api.Tests.Infrastructure;
+using static AssetLedger.Api.Tests.Infrastructure.Scenarios;
 
 /// <summary>The resources a route is called on: a case, one of its assets, an order id.</summary>
 public sealed record Ids(Guid Case, Guid Asset, Guid Order);
@@ -25,8 +26,6 @@ public static class ApiRoutes
 {
     public const string Investigator = "investigator", Prosecutor = "prosecutor", Treasury = "treasury", Auditor = "auditor", Admin = "admin";
     public static readonly string[] AllRoles = [Investigator, Prosecutor, Treasury, Auditor, Admin];
-
-    private static object Money(string amount, string currency = "EUR") => new { amount, currency };
 
     /// <summary>Every /api route implemented so far, with the permissions of api.md.</summary>
     public static readonly IReadOnlyList<ApiRoute> Every =
@@ -99,19 +98,12 @@ public static class ApiRoutes
         return api.Raw(route.Method, route.Url(ids), authorization, content);
     }
 
-    /// <summary>Sends anything with an arbitrary Authorization header value.</summary>
+    /// <summary>Sends anything with an arbitrary Authorization header value (a body that is not valid JSON is kept as raw text).</summary>
     public static async Task<Reply> Raw(this Infrastructure.Api api, HttpMethod method, string url, string? authorization, HttpContent? content)
     {
         using var request = new HttpRequestMessage(method, url) { Content = content };
         if (authorization is not null) request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        using var response = await api.Http.SendAsync(request);
-        var raw = await response.Content.ReadAsStringAsync();
-        JsonElement json = default;
-        if (raw.Length > 0 && (raw[0] == '{' || raw[0] == '['))
-        {
-            try { json = JsonDocument.Parse(raw).RootElement.Clone(); } catch (JsonException) { }
-        }
-        return new Reply(response.StatusCode, json, response.Headers, response.Content.Headers, raw);
+        return await api.Send(request, lenient: true);
     }
 }
 

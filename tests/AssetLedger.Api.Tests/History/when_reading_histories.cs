@@ -14,7 +14,7 @@ namespace AssetLedger.Api.Tests.History;
 /// "Event envelope" and invariant 7: every event, in recording order, with who, when, which command
 /// and which correlation id, and its data in the API's JSON conventions.
 /// </summary>
-public sealed class HistoryTests(ApiFixture fixture) : ApiTest(fixture)
+public sealed class when_reading_histories(ApiFixture fixture) : ApiTest(fixture)
 {
     private static readonly Regex SnakeCase = new("^[a-z][a-z0-9]*(_[a-z0-9]+)*$");
 
@@ -295,7 +295,7 @@ public sealed class HistoryTests(ApiFixture fixture) : ApiTest(fixture)
         var caseId = await Client.OpenCase();
         var asset = await Client.AddAsset(caseId);
         await Client.Freeze(asset).Ok();
-        var before = await Fixture.DomainEventCountAsync();
+        var before = await Fixture.EventCountAsync();
         var caseBefore = (await Client.Get($"/api/cases/{caseId}/history", Tokens.Auditor)).Raw;
         var assetBefore = (await Client.Get($"/api/assets/{asset}/history", Tokens.Auditor)).Raw;
 
@@ -318,7 +318,7 @@ public sealed class HistoryTests(ApiFixture fixture) : ApiTest(fixture)
             await Client.PostWith($"/api/assets/{asset}/seize", Body(("commandId", Guid.NewGuid()), ("custodian", "ORD"), ("location", "Depot"), ("seizedAt", "2026-03-02T10:00:00Z")), Tokens.Treasury, "corr-r6"),
         };
 
-        Assert.Equal(before, await Fixture.DomainEventCountAsync());
+        Assert.Equal(before, await Fixture.EventCountAsync());
         Assert.Equal(caseBefore, (await Client.Get($"/api/cases/{caseId}/history", Tokens.Auditor)).Raw);
         Assert.Equal(assetBefore, (await Client.Get($"/api/assets/{asset}/history", Tokens.Auditor)).Raw);
         Assert.DoesNotContain("corr-r", (await Client.Get($"/api/cases/{caseId}/history", Tokens.Auditor)).Raw);

@@ -11,7 +11,7 @@ namespace AssetLedger.Api.Tests.Reliability;
 /// a client-chosen key; repeating it with the same body (as parsed) returns the same 2xx and appends
 /// nothing, concurrent replays all get that 2xx, and the same key with a different body is a 409.
 /// </summary>
-public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
+public sealed class when_a_command_is_repeated(ApiFixture fixture) : ApiTest(fixture)
 {
     /// <summary>Every POST route of the cases and assets sections of api.md.</summary>
     public static TheoryData<string> Routes => new()
@@ -172,7 +172,7 @@ public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
     /// </summary>
     private async Task AssertOneEffect(Request req, long before)
     {
-        var appended = await Fixture.DomainEventCountAsync() - before;
+        var appended = await Fixture.EventCountAsync() - before;
         var caseHistory = Entries(await Client.Get($"/api/cases/{req.CaseId}/history", Tokens.Auditor));
         var withKey = caseHistory.Where(e => CommandIdOf(e) == req.Key).ToList();
         Assert.True(withKey.Count >= 1, $"no history entry carries the key {req.Key}");
@@ -185,18 +185,18 @@ public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
     public async Task the_same_request_replayed_three_times_returns_the_same_response_and_appends_nothing(string route)
     {
         var req = await Prepare(route);
-        var before = await Fixture.DomainEventCountAsync();
+        var before = await Fixture.EventCountAsync();
 
         var first = await Send(req, req.Body);
         Assert.True(first.Status == req.Success, $"{route}: {first}");
-        var afterFirst = await Fixture.DomainEventCountAsync();
+        var afterFirst = await Fixture.EventCountAsync();
         Assert.True(afterFirst > before, $"{route}: the first request appended nothing");
 
         for (var i = 1; i <= 3; i++)
         {
             var again = await Send(req, req.Body);
             AssertSameResponse(first, again, $"{route} replay {i}");
-            Assert.Equal(afterFirst, await Fixture.DomainEventCountAsync());
+            Assert.Equal(afterFirst, await Fixture.EventCountAsync());
         }
         await AssertOneEffect(req, before);
     }
@@ -206,7 +206,7 @@ public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
     public async Task the_same_request_replayed_eight_times_concurrently_all_succeed_with_one_effect(string route)
     {
         var req = await Prepare(route);
-        var before = await Fixture.DomainEventCountAsync();
+        var before = await Fixture.EventCountAsync();
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Send(req, req.Body)));
 
@@ -226,12 +226,12 @@ public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
         var req = await Prepare(route);
         var first = await Send(req, req.Body);
         Assert.True(first.Status == req.Success, $"{route}: {first}");
-        var count = await Fixture.DomainEventCountAsync();
+        var count = await Fixture.EventCountAsync();
 
         var reused = await Send(req, req.Different);
 
         AssertProblem(reused, HttpStatusCode.Conflict);
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
         // the original request is still recognised as a replay
         AssertSameResponse(first, await Send(req, req.Body), $"{route} replay after the refused reuse");
     }
@@ -241,15 +241,15 @@ public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
     public async Task an_equivalent_body_numbers_for_amount_strings_and_absent_for_null_is_the_same_request(string route)
     {
         var req = await Prepare(route);
-        var before = await Fixture.DomainEventCountAsync();
+        var before = await Fixture.EventCountAsync();
         var first = await Send(req, req.Equivalent);
         Assert.True(first.Status == req.Success, $"{route}: {first}");
-        var count = await Fixture.DomainEventCountAsync();
+        var count = await Fixture.EventCountAsync();
 
         var canonical = await Send(req, req.Body);
 
         AssertSameResponse(first, canonical, $"{route} canonical after equivalent");
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
         await AssertOneEffect(req, before);
     }
 
@@ -263,12 +263,12 @@ public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
         var asString = $$$"""{"commandId":"{{{commandId}}}","orderReference":"R-1","frozenAt":"2026-03-01T10:00:00Z","amount":{"amount":"120000.00","currency":"EUR"},"holder":null}""";
 
         var first = await Client.Post($"/api/assets/{asset}/freeze", asNumber, Tokens.Investigator).Ok();
-        var count = await Fixture.DomainEventCountAsync();
+        var count = await Fixture.EventCountAsync();
         var again = await Client.Post($"/api/assets/{asset}/freeze", asString, Tokens.Investigator);
 
         AssertSameResponse(first, again, "freeze");
         Assert.Equal("120000.00", again["freezing"].GetProperty("amount").GetProperty("amount").GetString());
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
     }
 
     [Fact]
@@ -279,14 +279,14 @@ public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
         var freeze = new { commandId = Guid.NewGuid(), orderReference = "R-1", frozenAt = "2026-03-01T10:00:00Z", amount = Money("120000.00") };
         await Client.Command(asset, "freeze", freeze, Tokens.Investigator).Ok();
         var seized = await Client.Seize(asset).Ok();
-        var count = await Fixture.DomainEventCountAsync();
+        var count = await Fixture.EventCountAsync();
 
         var replay = await Client.Command(asset, "freeze", freeze, Tokens.Investigator);
 
         Assert.Equal(HttpStatusCode.OK, replay.Status);
         AssertJsonEqual(seized.Json, replay.Json, "the replay gives the asset as it is now");
         Assert.Equal("\"3\"", replay.Headers.ETag?.ToString());
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
     }
 
     [Fact]
@@ -295,12 +295,12 @@ public sealed class IdempotencyTests(ApiFixture fixture) : ApiTest(fixture)
         var caseId = Guid.NewGuid();
         var open = new { caseId, reference = "NL-2026-0200", title = "Operation Lantern", offences = new[] { "money_laundering" } };
         await Client.Post("/api/cases", open, Tokens.Investigator);
-        var count = await Fixture.DomainEventCountAsync();
+        var count = await Fixture.EventCountAsync();
 
         var reused = await Client.Post("/api/cases", open with { reference = "NL-2026-0201" }, Tokens.Investigator);
 
         AssertProblem(reused, HttpStatusCode.Conflict);
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
         var list = await Client.Get("/api/cases?q=NL-2026-0201", Tokens.Auditor);
         Assert.Equal(0, list["total"].GetInt64());
     }

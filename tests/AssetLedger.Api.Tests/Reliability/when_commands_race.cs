@@ -11,7 +11,7 @@ namespace AssetLedger.Api.Tests.Reliability;
 /// commands never produce a 500, each either applies or gets a 409, the result equals a sequential
 /// replay of exactly the accepted commands, and checks that span streams hold under concurrency.
 /// </summary>
-public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTest(fixture)
+public sealed class when_commands_race(ApiFixture fixture) : ApiTest(fixture)
 {
     private sealed record Cmd(string Name, Guid CommandId, string Token, Dictionary<string, object?> Body);
 
@@ -146,14 +146,14 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTest(fixture)
         var frozen = await Client.Freeze(asset).Ok();
         Assert.Equal(2, frozen["version"].GetInt64());
         Assert.Equal("\"2\"", frozen.Headers.ETag?.ToString());
-        var count = await Fixture.DomainEventCountAsync();
+        var count = await Fixture.EventCountAsync();
 
         var stale = await Client.Command(asset, "seize", new { commandId = Guid.NewGuid(), expectedVersion = 1, custodian = "ORD", location = "Depot", seizedAt = "2026-03-02T10:00:00Z" }, Tokens.Investigator);
         AssertProblem(stale, HttpStatusCode.Conflict);
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
         var ahead = await Client.Command(asset, "seize", new { commandId = Guid.NewGuid(), expectedVersion = 3, custodian = "ORD", location = "Depot", seizedAt = "2026-03-02T10:00:00Z" }, Tokens.Investigator);
         AssertProblem(ahead, HttpStatusCode.Conflict);
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
 
         var current = await Client.Command(asset, "seize", new { commandId = Guid.NewGuid(), expectedVersion = 2, custodian = "ORD", location = "Depot", seizedAt = "2026-03-02T10:00:00Z" }, Tokens.Investigator).Ok();
         Assert.Equal(3, current["version"].GetInt64());
@@ -171,11 +171,11 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTest(fixture)
         var summary = await Client.Get($"/api/cases/{caseId}", Tokens.Auditor);
         var version = summary["version"].GetInt64();
         Assert.Equal($"\"{version}\"", summary.Headers.ETag?.ToString());
-        var count = await Fixture.DomainEventCountAsync();
+        var count = await Fixture.EventCountAsync();
 
         var stale = await Client.Post($"/api/cases/{caseId}/close", new { commandId = Guid.NewGuid(), reason = "done", expectedVersion = version + 1 }, Tokens.Prosecutor);
         AssertProblem(stale, HttpStatusCode.Conflict);
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
 
         var closed = await Client.Post($"/api/cases/{caseId}/close", new { commandId = Guid.NewGuid(), reason = "done", expectedVersion = version }, Tokens.Prosecutor).Ok();
         Assert.Equal("closed", closed.Str("status"));
@@ -201,7 +201,7 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTest(fixture)
         Assert.Equal(winner, Guid.Parse(list["items"][0].GetProperty("caseId").GetString()!));
         foreach (var loser in ids.Where(id => id != winner))
             Assert.Equal(HttpStatusCode.NotFound, (await Client.Get($"/api/cases/{loser}", Tokens.Auditor)).Status);
-        Assert.Equal(1, await Fixture.DomainEventCountAsync());
+        Assert.Equal(1, await Fixture.EventCountAsync());
     }
 
     [Fact]
@@ -248,15 +248,15 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTest(fixture)
         var c = (await Client.Confiscated(caseId, order, cap)).Asset;
 
         await Client.Realise(a, "60000.00").Ok();
-        var count = await Fixture.DomainEventCountAsync();
+        var count = await Fixture.EventCountAsync();
         AssertProblem(await Client.Realise(b, "40000.01"), HttpStatusCode.Conflict);
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
         Assert.Equal("confiscated", (await Client.Get($"/api/assets/{b}", Tokens.Auditor)).Str("status"));
 
         await Client.Realise(b, "40000.00").Ok();
-        count = await Fixture.DomainEventCountAsync();
+        count = await Fixture.EventCountAsync();
         AssertProblem(await Client.Realise(c, "0.01"), HttpStatusCode.Conflict);
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
         Assert.Equal("confiscated", (await Client.Get($"/api/assets/{c}", Tokens.Auditor)).Str("status"));
     }
 
@@ -285,13 +285,13 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTest(fixture)
         await Client.Freeze(first).Ok();
         await Client.Freeze(second).Ok();
         await Client.OrderConfiscation(first, order, Money("100000.00")).Ok();
-        var count = await Fixture.DomainEventCountAsync();
+        var count = await Fixture.EventCountAsync();
 
         AssertProblem(await Client.OrderConfiscation(second, order, Money("90000.00")), HttpStatusCode.Conflict);
         AssertProblem(await Client.OrderConfiscation(second, order, null), HttpStatusCode.Conflict);
         AssertProblem(await Client.Command(second, "orders", new { commandId = Guid.NewGuid(), orderId = order, type = "confiscation", court = "Rechtbank Amsterdam",
             reference = "C-2", issuedOn = "2026-05-01", maxAmount = Money("100000.00") }, Tokens.Prosecutor), HttpStatusCode.Conflict);
-        Assert.Equal(count, await Fixture.DomainEventCountAsync());
+        Assert.Equal(count, await Fixture.EventCountAsync());
         Assert.Equal("frozen", (await Client.Get($"/api/assets/{second}", Tokens.Auditor)).Str("status"));
 
         // the same details (amount written differently) are the same order
@@ -343,14 +343,8 @@ public sealed class ConcurrencyTests(ApiFixture fixture) : ApiTest(fixture)
         Assert.Equal(40, all.Select(r => r.Str("assetId")).Distinct().Count());
 
         // api.md lets aggregate views lag up to 2 s on an idle service: wait up to 3 s
-        Reply summary;
-        var deadline = DateTime.UtcNow.AddSeconds(3);
-        do
-        {
-            summary = await Client.Get($"/api/cases/{caseId}", Tokens.Auditor);
-            if (summary.Status == HttpStatusCode.OK && summary["assets"].GetProperty("count").GetInt32() == 40) break;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
+        var summary = await Eventually(() => Client.Get($"/api/cases/{caseId}", Tokens.Auditor),
+            s => s.Status == HttpStatusCode.OK && s["assets"].GetProperty("count").GetInt32() == 40);
         Assert.Equal(40, summary["assets"].GetProperty("count").GetInt32());
         Assert.Equal(40, summary["assets"].GetProperty("byStatus").GetProperty("identified").GetInt32());
 

@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace AssetLedger.Api.Tests.Infrastructure;
 
-public sealed class TestDatabaseTests
+public sealed class when_sharing_the_test_database_server
 {
     [Fact]
     public async Task Shared_server_hands_out_isolated_databases()
