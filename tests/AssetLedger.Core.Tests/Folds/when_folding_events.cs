@@ -1,5 +1,6 @@
 using AssetLedger.Assets;
 using AssetLedger.Cases;
+using AssetLedger.Certificates;
 using AssetLedger.Core.Distribution;
 using NodaTime;
 
@@ -173,5 +174,48 @@ public class when_folding_events
         Assert.Equal("NotAnEvent is not an event of a court order stream.", unknown.Message);
         var ofAnAsset = Assert.Throws<InvalidOperationException>(() => CourtOrderLedger.Evolve(null, new AssetAccessGranted("BE-PJF"), 1));
         Assert.Equal("AssetAccessGranted is not an event of a court order stream.", ofAnAsset.Message);
+    }
+
+    // ---- certificate stream --------------------------------------------------------------------------------
+
+    private static Dictionary<Type, object> CertificateEvents()
+    {
+        var details = Tests.Certificates.CertificateTestData.Details();
+        return Samples(
+        [
+            new CertificateIssued(AssetId, CertificateKind.Confiscation, details, T0),
+            new CertificateReceived(AssetId, CertificateKind.Confiscation, details, T0),
+            new CertificateTransmitted("DE", T0),
+            new ReceiptConfirmed(T0),
+            new IssuingAuthorityConsulted("subject", "outcome", T0),
+            new CertificateRecognised(T0),
+            new CertificatePartlyRefused(["art19-1-f"], "reason", Eur(5m), T0),
+            new CertificateRefused(["art19-1-a"], "reason", T0),
+            new ExecutionPostponed(["art21-1-a"], "reason", CertificateStatus.Received, T0),
+            new CertificateExecuted(Eur(10m), null, T0),
+            new ExecutionImpossible(["art22-3-b"], "reason", T0),
+            new CertificateWithdrawn("reason", T0),
+            new RemainingAmountNotified(Eur(7m), T0),
+            new CertificateDeadlineMissed(DeadlineKind.Recognition, T0, T0),
+        ]);
+    }
+
+    [Fact]
+    public void the_certificate_fold_folds_every_certificate_event()
+    {
+        var samples = CertificateEvents();
+        Assert.Equal(EventTypesOf<ICertificateEvent>(), samples.Keys.OrderBy(t => t.Name, StringComparer.Ordinal));
+        var received = Certificate.Evolve(null, samples[typeof(CertificateReceived)], 1, T0);
+        foreach (var e in samples.Values)
+            Assert.Equal(2, Certificate.Evolve(e is CertificateIssued or CertificateReceived ? null : received, e, 2, T0).Version);
+    }
+
+    [Fact]
+    public void the_certificate_fold_throws_on_an_event_it_does_not_know()
+    {
+        var received = Certificate.Evolve(null, CertificateEvents()[typeof(CertificateReceived)], 1, T0);
+        var unknown = Assert.Throws<InvalidOperationException>(() => Certificate.Evolve(received, new NotAnEvent(), 2, T0));
+        Assert.Equal("NotAnEvent is not an event of a certificate stream.", unknown.Message);
+        Assert.Throws<InvalidOperationException>(() => Certificate.Evolve(null, new CertificateRecognised(T0), 1, T0));
     }
 }

@@ -1,0 +1,110 @@
+using AssetLedger.Core.Money;
+using NodaTime;
+
+namespace AssetLedger.Certificates;
+
+public sealed record Consultation(string Subject, string Outcome, Instant ConsultedAt);
+
+/// <summary>A decision of the executing authority with its grounds (refusal, postponement, impossibility).</summary>
+public sealed record GroundedDecision(IReadOnlyList<string> Grounds, string Reason, Instant At);
+
+/// <summary>
+/// One certificate, folded from its stream: the decision state of <see cref="CertificateDecider"/>
+/// and the document the certificate pages read. Both ledgers fold the same events, so the issuing
+/// and the executing side show the same status once the reports have arrived.
+/// </summary>
+public sealed record Certificate
+{
+    public Guid Id { get; init; }
+    public CertificateKind Kind { get; init; }
+    public CertificateRole Role { get; init; }
+    public CertificateDetails Details { get; init; } = null!;
+    public CertificateStatus Status { get; init; }
+    /// <summary>Where resuming a postponed execution returns (received, recognised or partly refused).</summary>
+    public CertificateStatus? StatusBeforePostponement { get; init; }
+    public Instant IssuedAt { get; init; }
+    public Instant? TransmittedAt { get; init; }
+    public Instant? ReceivedAt { get; init; }
+    public Instant? RecognisedAt { get; init; }
+    public Instant? ExecutedAt { get; init; }
+    public Money? ExecutedValue { get; init; }
+    public Money? RecognisedAmount { get; init; }
+    /// <summary>What the issuing State last said remains of the order (Arts 16, 18(4)).</summary>
+    public Money? RemainingNotified { get; init; }
+    public IReadOnlyList<Consultation> Consultations { get; init; } = [];
+    public GroundedDecision? Refusal { get; init; }
+    public GroundedDecision? Postponement { get; init; }
+    public GroundedDecision? Impossibility { get; init; }
+    public string? WithdrawalReason { get; init; }
+    public IReadOnlyList<CertificateDeadlineMissed> MissedDeadlines { get; init; } = [];
+    /// <summary>
+    /// Executing side: how many reported events (<see cref="CertificateReports.IsReported"/>) this
+    /// stream holds. Issuing side: how many of the executing side's reports have been applied. A
+    /// report carries its number, so the issuing side applies each exactly once and in order.
+    /// </summary>
+    public int Reports { get; init; }
+    public long Version { get; init; }
+    public Instant UpdatedAt { get; init; }
+
+    public string OtherState => Role == CertificateRole.Issuing ? Details.ExecutingState : Details.IssuingState;
+
+    /// <summary>The most this executing State may still recover under the certificate (null: no sum named).</summary>
+    public Money? ExecutionCap
+    {
+        get
+        {
+            var cap = RecognisedAmount ?? Details.AmountForExecutingState;
+            if (RemainingNotified is { } remaining && (cap is null || (remaining.Currency == cap.Value.Currency && remaining < cap.Value)))
+                cap = remaining;
+            return cap;
+        }
+    }
+
+    public static Certificate Evolve(Certificate? state, object @event, long version, Instant recordedAt)
+    {
+        var next = @event switch
+        {
+            CertificateIssued e => new Certificate
+            {
+                Id = e.CertificateId, Kind = e.Kind, Role = CertificateRole.Issuing, Details = e.Details,
+                Status = CertificateStatus.Issued, IssuedAt = e.IssuedAt,
+            },
+            CertificateReceived e => new Certificate
+            {
+                Id = e.CertificateId, Kind = e.Kind, Role = CertificateRole.Executing, Details = e.Details,
+                Status = CertificateStatus.Received, IssuedAt = e.ReceivedAt, ReceivedAt = e.ReceivedAt, Reports = 1,
+            },
+            _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before the certificate was issued or received"),
+            CertificateTransmitted e => state with { Status = CertificateStatus.Transmitted, TransmittedAt = e.TransmittedAt },
+            ReceiptConfirmed e => state with { Status = CertificateStatus.Received, ReceivedAt = e.ReceivedAt },
+            IssuingAuthorityConsulted e => state with { Consultations = [.. state.Consultations, new Consultation(e.Subject, e.Outcome, e.ConsultedAt)] },
+            CertificateRecognised e => state with { Status = CertificateStatus.Recognised, RecognisedAt = e.DecidedAt, StatusBeforePostponement = null },
+            CertificatePartlyRefused e => state with
+            {
+                Status = CertificateStatus.PartlyRefused, RecognisedAt = e.DecidedAt, RecognisedAmount = e.RecognisedAmount,
+                Refusal = new GroundedDecision(e.Grounds, e.Reason, e.DecidedAt), StatusBeforePostponement = null,
+            },
+            CertificateRefused e => state with { Status = CertificateStatus.Refused, Refusal = new GroundedDecision(e.Grounds, e.Reason, e.DecidedAt) },
+            ExecutionPostponed e => state with
+            {
+                Status = CertificateStatus.Postponed, StatusBeforePostponement = e.StatusBefore,
+                Postponement = new GroundedDecision(e.Grounds, e.Reason, e.PostponedAt),
+            },
+            CertificateExecuted e => state with { Status = CertificateStatus.Executed, ExecutedAt = e.ExecutedAt, ExecutedValue = e.Value, StatusBeforePostponement = null },
+            ExecutionImpossible e => state with { Status = CertificateStatus.Impossible, Impossibility = new GroundedDecision(e.Grounds, e.Reason, e.DeclaredAt) },
+            CertificateWithdrawn e => state with { Status = CertificateStatus.Withdrawn, WithdrawalReason = e.Reason },
+            RemainingAmountNotified e => state with { RemainingNotified = e.Remaining },
+            CertificateDeadlineMissed e => state with { MissedDeadlines = [.. state.MissedDeadlines, e] },
+            _ => throw new InvalidOperationException($"{@event.GetType().Name} is not an event of a certificate stream."),
+        };
+        // Issuing side: a report that crossed our withdrawal is recorded, but the certificate stays
+        // withdrawn, as the executing side will be once the withdrawal reaches it; only an executed
+        // confiscation, which a withdrawal cannot undo (the executing side refuses it), prevails.
+        if (state is { Role: CertificateRole.Issuing, Status: CertificateStatus.Withdrawn } && CertificateReports.IsRecordedReport(@event)
+            && !(state.Kind == CertificateKind.Confiscation && @event is CertificateExecuted))
+            next = next with { Status = CertificateStatus.Withdrawn };
+        var counted = state is not null && next.Role == CertificateRole.Executing && CertificateReports.IsReported(@event)
+            || state is not null && next.Role == CertificateRole.Issuing && CertificateReports.IsRecordedReport(@event);
+        return next with { Version = version, UpdatedAt = recordedAt, Reports = counted ? next.Reports + 1 : next.Reports };
+    }
+}
