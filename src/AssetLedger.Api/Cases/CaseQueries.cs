@@ -44,7 +44,7 @@ public static class CaseQueries
 
     public static async Task<CaseList> ListAsync(IQuerySession session, Caller caller, CaseStatus? status, string? q, int page, int pageSize, CancellationToken ct)
     {
-        IQueryable<Case> query = session.Query<Case>().Stats(out var stats);
+        IQueryable<CaseListing> query = session.Query<CaseListing>().Stats(out var stats);
         if (status is { } s) query = query.Where(c => c.Status == s);
         if (!string.IsNullOrEmpty(q))
         {
@@ -58,10 +58,18 @@ public static class CaseQueries
             var key = "|" + caller.Agency + "|";
             query = query.Where(c => c.AgencyKey.Contains(key));
         }
-        var cases = await query.OrderByDescending(c => c.OpenedAtUnixMs).ThenBy(c => c.Id)
-            .Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        var ids = cases.Select(c => c.Id).ToArray();
-        var assets = ids.Length == 0 ? [] : await session.Query<Asset>().Where(a => a.CaseId.IsOneOf(ids)).ToListAsync(ct);
+        var ids = await query.OrderByDescending(c => c.OpenedAtUnixMs).ThenBy(c => c.Id)
+            .Skip((page - 1) * pageSize).Take(pageSize).Select(c => c.Id).ToListAsync(ct);
+        if (ids.Count == 0) return new CaseList([], stats.TotalResults);
+        // The page's cases and their assets in one round trip.
+        var idArray = ids.ToArray();
+        var batch = session.CreateBatchQuery();
+        var casesRead = batch.LoadMany<Case>().ById(idArray);
+        var assetsRead = batch.Query<Asset>().Where(a => a.CaseId.IsOneOf(idArray)).ToList();
+        await batch.Execute(ct);
+        var loaded = (await casesRead).ToDictionary(c => c.Id);
+        var cases = ids.Where(loaded.ContainsKey).Select(id => loaded[id]).ToList();
+        var assets = await assetsRead;
         var byCase = assets.ToLookup(a => a.CaseId);
         return new CaseList(cases.Select(c => CaseSummary.From(c, byCase[c.Id].ToList())).ToList(), stats.TotalResults);
     }

@@ -54,6 +54,20 @@ public sealed class CaseProjection : SingleStreamProjection<Case, Guid>
             : snapshot;
 }
 
+/// <summary>The fields the case list filters and sorts on (<see cref="CaseListing"/>), apart from the decision state.</summary>
+public sealed class CaseListingProjection : SingleStreamProjection<CaseListing, Guid>
+{
+    public CaseListingProjection()
+    {
+        IncludeType<CaseOpened>();
+        IncludeType<ParticipatingAgencyAdded>();
+        IncludeType<CaseClosed>();
+        EventTypes.RebuildInLargePages(this);
+    }
+
+    public override CaseListing? Evolve(CaseListing? snapshot, Guid id, IEvent e) => CaseListing.Evolve(snapshot, e.Data, e.Version);
+}
+
 /// <summary>A case's balances per payee and currency, for the treasury reconciliation (<see cref="CaseBalances"/>).</summary>
 public sealed class CaseBalancesProjection : SingleStreamProjection<CaseBalances, Guid>
 {
@@ -176,6 +190,7 @@ public static class MartenSetup
 
         opts.Projections.Add(new AssetProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CaseProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new CaseListingProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CourtOrderLedgerProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CaseBalancesProjection(), ProjectionLifecycle.Inline);
 

@@ -43,16 +43,6 @@ public sealed record Case
     /// <summary>Assets already covered by a distribution: never distributed twice.</summary>
     public IReadOnlyList<Guid> DistributedAssetIds { get; init; } = [];
     public long Version { get; init; }
-    /// <summary>U+001F: a control character no text field and no search may contain, so a search never spans both fields.</summary>
-    public const string SearchSeparator = "\u001F";
-
-    /// <summary>Lower-case reference and title, for case-insensitive search.</summary>
-    public string SearchText { get; init; } = "";
-    /// <summary>Sort key for "newest first" (Unix milliseconds of the opening).</summary>
-    public long OpenedAtUnixMs { get; init; }
-    /// <summary>"|LEAD|PART1|PART2|": agency membership as one searchable string.</summary>
-    public string AgencyKey { get; init; } = "";
-
     public IEnumerable<string> Agencies => ParticipatingAgencies.Prepend(LeadAgency);
 
     public static Case Evolve(Case? state, object @event, long version)
@@ -64,18 +54,11 @@ public sealed record Case
                 Id = e.CaseId, Reference = e.Reference, Title = e.Title, Offences = e.Offences,
                 Jurisdiction = e.Jurisdiction, LeadAgency = e.LeadAgency, ParticipatingAgencies = e.ParticipatingAgencies,
                 Status = CaseStatus.Open, OpenedAt = e.OpenedAt,
-                SearchText = (e.Reference + SearchSeparator + e.Title).ToLowerInvariant(),
-                OpenedAtUnixMs = e.OpenedAt.ToUnixTimeMilliseconds(),
-                AgencyKey = "|" + string.Join("|", e.ParticipatingAgencies.Prepend(e.LeadAgency)) + "|",
             },
             _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before CaseOpened"),
             AssetAddedToCase e => state with { AssetIds = [.. state.AssetIds, e.AssetId] },
             CaseClosed e => state with { Status = CaseStatus.Closed, ClosedAt = e.ClosedAt, CloseReason = e.Reason },
-            ParticipatingAgencyAdded e => state with
-            {
-                ParticipatingAgencies = [.. state.ParticipatingAgencies, e.Agency],
-                AgencyKey = state.AgencyKey + e.Agency + "|",
-            },
+            ParticipatingAgencyAdded e => state with { ParticipatingAgencies = [.. state.ParticipatingAgencies, e.Agency] },
             VictimClaimRegistered e => state with { VictimClaims = Treasury.Register(state.VictimClaims, e) },
             DistributionComputed e => state with
             {

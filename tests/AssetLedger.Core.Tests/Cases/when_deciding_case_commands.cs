@@ -193,7 +193,7 @@ public class when_deciding_case_commands
         Assert.Equal(new ParticipatingAgencyAdded("BE-PJF"), Assert.Single(Assert.IsType<Decision.Accept>(decision).Events));
         var after = Apply(open, decision);
         Assert.Equal(["NL-OM", "BE-PJF"], after.ParticipatingAgencies);
-        Assert.Equal("|NL-FIOD|NL-OM|BE-PJF|", after.AgencyKey);
+        Assert.Equal(["NL-FIOD", "NL-OM", "BE-PJF"], after.Agencies);
     }
 
     [Theory]

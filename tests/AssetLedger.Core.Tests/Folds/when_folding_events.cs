@@ -130,6 +130,33 @@ public class when_folding_events
         Assert.Throws<InvalidOperationException>(() => CaseBalances.Evolve(null, CaseId, new OrderAppliedToAsset(AssetId)));
     }
 
+    // ---- case listing (case stream) ------------------------------------------------------------------------
+
+    [Fact]
+    public void the_listing_fold_keeps_what_the_case_list_filters_and_sorts_on()
+    {
+        var listed = CaseListing.Evolve(null, Opened, 1);
+        Assert.Equal("nl-2026-0001\u001Foperation tide", listed.SearchText);
+        Assert.Equal("|NL-FIOD|NL-OM|", listed.AgencyKey);
+        Assert.Equal(T0.ToUnixTimeMilliseconds(), listed.OpenedAtUnixMs);
+        var joined = CaseListing.Evolve(listed, new ParticipatingAgencyAdded("BE-PJF"), 4);
+        Assert.Equal(("|NL-FIOD|NL-OM|BE-PJF|", 4L), (joined.AgencyKey, joined.Version));
+        Assert.Equal(CaseStatus.Closed, CaseListing.Evolve(joined, new CaseClosed("done", T0), 9).Status);
+    }
+
+    [Fact]
+    public void the_listing_fold_takes_only_the_events_it_includes_and_throws_on_others()
+    {
+        var samples = CaseEvents();
+        var listed = CaseListing.Evolve(null, Opened, 1);
+        foreach (var e in samples.Values.Where(e => e is not CaseOpened))
+        {
+            if (CaseListing.Includes(e)) Assert.Equal(2, CaseListing.Evolve(listed, e, 2).Version);
+            else Assert.Throws<InvalidOperationException>(() => CaseListing.Evolve(listed, e, 2));
+        }
+        Assert.Equal(3, samples.Values.Count(CaseListing.Includes));
+    }
+
     // ---- asset stream --------------------------------------------------------------------------------------
 
     [Fact]
