@@ -1,6 +1,7 @@
 using AssetLedger.Api.Assets;
 using AssetLedger.Api.Audit;
 using AssetLedger.Api.Cases;
+using AssetLedger.Api.Cooperation;
 using AssetLedger.Api.Deadlines;
 using AssetLedger.Api.Distribution;
 using AssetLedger.Api.Ops;
@@ -14,89 +15,7 @@ using Wolverine;
 
 if (DevToken.TryRun(args, out var exitCode) || VerifyCommand.TryRun(args, out exitCode) || RebuildCommand.TryRun(args, out exitCode)) return exitCode;
 
-var builder = WebApplication.CreateBuilder(args);
-ThreadPoolFloor.Apply(builder.Configuration);
-builder.Host.UseSerilog((ctx, services, log) => log
-    .ReadFrom.Configuration(ctx.Configuration)
-    .ReadFrom.Services(services)
-    .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-    .MinimumLevel.Override("Wolverine", LogEventLevel.Warning)
-    .MinimumLevel.Override("Marten", LogEventLevel.Warning)
-    .Enrich.FromLogContext()
-    // Wolverine logs a failed invocation with the whole message; the error middleware logs the
-    // exception itself (without the message), so this line would only repeat it with data in it.
-    .Filter.ByExcluding(e => e.MessageTemplate.Text == "Invocation of {Message} failed!")
-    // Console output is formatted and written in batches on a background task, not on the request's
-    // thread: a request never waits for stdout (a slow pipe or terminal), the hot path only queues,
-    // and stdout gets one write per batch instead of one per line (see BatchedConsoleSink).
-    .WriteTo.Sink(new BatchedConsoleSink(
-            new Serilog.Formatting.Display.MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {Properties:j}{NewLine}{Exception}"),
-            Console.OpenStandardOutput()),
-        BatchedConsoleSink.Options));
-
-var connectionString = builder.Configuration.GetConnectionString("AssetLedger")
-    ?? throw new InvalidOperationException("ConnectionStrings:AssetLedger is not set.");
-var autoCreate = builder.Configuration.GetValue("Database:AutoCreate", builder.Environment.IsDevelopment());
-
-builder.Services.AddSingleton<IClock>(SystemClock.Instance);
-builder.Services.AddSingleton<JurisdictionCalendar>();
-builder.Services.AddSingleton<CommandExecutor>();
-builder.Services.AddSingleton(sp => AssetStatusCache.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IClock>()));
-// The status cache answers only while this is the only instance on the database (StatusCacheLease).
-builder.Services.AddHostedService(sp => new StatusCacheLease(StatusCacheLease.DataSourceFor(connectionString),
-    sp.GetRequiredService<AssetStatusCache>(), sp.GetRequiredService<ILogger<StatusCacheLease>>()));
-var dataSource = MartenSetup.BuildDataSource(connectionString);
-builder.Services.AddSingleton(dataSource);
-builder.Services.AddSingleton<ChainStamper>();
-builder.Services.AddSingleton<AuditVerifier>();
-var marten = builder.Services.AddMarten(opts => MartenSetup.Configure(opts, dataSource, autoCreate))
-    .UseLightweightSessions();
-if (autoCreate) marten.ApplyAllDatabaseChangesOnStartup();
-builder.Host.UseWolverine(opts =>
-{
-    opts.Discovery.IncludeAssembly(typeof(Program).Assembly);
-    // Handler code is generated ahead of time (ops/codegen.sh writes Internal/Generated, committed) and
-    // compiled into the service: no Roslyn compilation at start or on the first command. Auto: a
-    // handler without pre-generated code is still generated at run time, so a missing file costs
-    // time, never a command; a stale file that no longer fits its handler fails the build.
-    opts.CodeGeneration.TypeLoadMode = TypeLoadMode.Auto;
-    // Where `codegen write` puts the files; the freshness test writes to a temporary folder and compares.
-    if (builder.Configuration["Codegen:OutputPath"] is { Length: > 0 } codegenPath) opts.CodeGeneration.GeneratedCodeOutputPath = codegenPath;
-});
-builder.Services.AddAssetLedgerAuth(builder.Configuration);
-builder.Services.AddWebInterface(builder.Configuration, builder.Environment);
-builder.Services.AddOpenApi();
-builder.Services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 8 * RequestPipeline.MaxBodyBytes);
-
-var app = builder.Build();
-ThreadPoolFloor.UseLogger(app.Services.GetRequiredService<ILoggerFactory>());
-
-app.UseMiddleware<CorrelationMiddleware>();
-app.UseSerilogRequestLogging(o =>
-{
-    o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
-    // Refusals and outages (4xx, 503) are expected: Warning. Error is for bugs.
-    o.GetLevel = (http, _, ex) => ex is not null || (http.Response.StatusCode >= 500 && http.Response.StatusCode != 503) ? LogEventLevel.Error
-        : http.Response.StatusCode >= 400 ? LogEventLevel.Warning : LogEventLevel.Information;
-    o.EnrichDiagnosticContext = (diag, http) =>
-    {
-        diag.Set("UserId", http.User.FindFirst("sub")?.Value ?? "anonymous");
-        diag.Set("Route", (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "");
-    };
-});
-app.UseMiddleware<ErrorHandlingMiddleware>();
-app.UseAuthentication();
-app.UseAuthorization();
-
-app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-app.MapOperations();
-// Every /api endpoint is a slice's [ApiRoute] method; one filter checks claims, body and roles (api.md's order).
-var api = app.MapGroup("/api").RequireAuthorization().AddEndpointFilter<ApiRequestFilter>();
-api.MapSlices();
-app.MapWebInterface(); // Razor Pages (cookie sign-in) outside /api: not in the role matrix
-
-RoleMatrix.AssertComplete(((IEndpointRouteBuilder)app).DataSources);
+var app = AssetLedger.Api.LedgerApp.Build(args);
 
 return await app.RunJasperFxCommands(args);
 

@@ -342,7 +342,7 @@ public sealed partial class BenchRun(BenchOptions o)
     /// </summary>
     private async Task<Row> RebuildAsync(Raw raw, ServiceHost service, long events)
     {
-        string[] tables = ["mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger", "mt_doc_casebalances", "mt_doc_caselisting"];
+        string[] tables = ["mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger", "mt_doc_casebalances", "mt_doc_caselisting", "mt_doc_certificate"];
         var before = new List<(long, string)>();
         foreach (var t in tables) before.Add(await raw.DocumentsDigestAsync(t));
 

@@ -21,8 +21,8 @@ public sealed record CaseCommandPlan(CommandContext Context, string Route, Guid 
     /// <summary>The answer from the case after the accepted events.</summary>
     public required Func<CommandScope<Case>, Case, Task<Outcome.Done>> Answer { get; init; }
 
-    /// <summary>Writes beyond the case stream that the accepted events need (the previous state, the events).</summary>
-    public Func<Case, IReadOnlyList<object>, Func<IDocumentSession, CancellationToken, Task<Outcome?>>>? Beyond { get; init; }
+    /// <summary>Writes beyond the case stream that the accepted events need (the scope, the previous state, the events).</summary>
+    public Func<CommandScope<Case>, Case, IReadOnlyList<object>, Func<IDocumentSession, CancellationToken, Task<Outcome?>>>? Beyond { get; init; }
 
     public required Func<IDocumentSession, Task<Outcome>> Represent { get; init; }
 }
@@ -52,7 +52,7 @@ public static class CaseCommandRunner
         {
             case Decision.Accept { Events: var events }:
                 var next = events.Aggregate(c, (s, e) => Case.Evolve(s, e, s.Version + 1));
-                return new Verdict.Accept(events, await plan.Answer(scope, next)) { Beyond = plan.Beyond?.Invoke(c, events) };
+                return new Verdict.Accept(events, await plan.Answer(scope, next)) { Beyond = plan.Beyond?.Invoke(scope, c, events) };
             case Decision.Refuse refuse:
                 return Verdict.Conflict(refuse.Reason);
             case Decision.Invalid invalid:

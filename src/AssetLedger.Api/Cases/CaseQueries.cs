@@ -108,6 +108,7 @@ public static class CaseQueries
     {
         ICaseEvent => "case",
         IOrderEvent => "order",
+        AssetLedger.Certificates.ICertificateEvent => "certificate",
         _ => "asset",
     };
 }

@@ -89,7 +89,8 @@ public static class Slices
 
     /// <summary>Every route the service maps below /api, with its roles: the rows of the role matrix.</summary>
     public static IEnumerable<ApiRouteAttribute> Routes =>
-        endpoints.Value.Select(e => e.Route).Concat(Assets.AssetCommandSlices.All.Select(s => (ApiRouteAttribute)s.Route));
+        endpoints.Value.Select(e => e.Route).Concat(Assets.AssetCommandSlices.All.Select(s => (ApiRouteAttribute)s.Route))
+            .Concat(Certificates.CertificateCommandSlices.All.Select(s => (ApiRouteAttribute)s.Route));
 
     public static void MapSlices(this RouteGroupBuilder api)
     {
@@ -102,5 +103,6 @@ public static class Slices
                 .WithTags(method.DeclaringType!.Namespace!.Split('.')[2]);
         }
         Assets.AssetCommandSlices.Map(api);
+        Certificates.CertificateCommandSlices.Map(api);
     }
 }

@@ -101,6 +101,25 @@ public sealed class CourtOrderLedgerProjection : SingleStreamProjection<CourtOrd
             : snapshot;
 }
 
+public sealed class CertificateProjection : SingleStreamProjection<AssetLedger.Certificates.Certificate, Guid>
+{
+    public CertificateProjection()
+    {
+        EventTypes.Include<AssetLedger.Certificates.ICertificateEvent>(this);
+        EventTypes.RebuildInLargePages(this);
+    }
+
+    public override AssetLedger.Certificates.Certificate? Evolve(AssetLedger.Certificates.Certificate? snapshot, Guid id, IEvent e) =>
+        Fold(snapshot, e.Data, e.Version, () => Envelope.RecordedAtOf(e));
+
+    /// <summary>The fold itself, shared with <see cref="Ops.ProjectionRebuilder"/>.</summary>
+    public static AssetLedger.Certificates.Certificate? Fold(AssetLedger.Certificates.Certificate? snapshot, object data, long version, Func<Instant> recordedAt) =>
+        data is AssetLedger.Certificates.CertificateIssued or AssetLedger.Certificates.CertificateReceived
+        || (snapshot is not null && data is AssetLedger.Certificates.ICertificateEvent)
+            ? AssetLedger.Certificates.Certificate.Evolve(snapshot, data, version, recordedAt())
+            : snapshot;
+}
+
 /// <summary>Every concrete event type of a marker interface, for a projection's allow list.</summary>
 public static class EventTypes
 {
@@ -193,10 +212,12 @@ public static class MartenSetup
         opts.Projections.Add(new CaseListingProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CourtOrderLedgerProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CaseBalancesProjection(), ProjectionLifecycle.Inline);
+        opts.Projections.Add(new CertificateProjection(), ProjectionLifecycle.Inline);
 
         opts.Schema.For<Asset>().Index(a => a.CaseId);
         opts.Schema.For<CommandRecord>();
         opts.Schema.For<Audit.ChainHead>();
         opts.Schema.For<CaseReference>();
+        opts.Schema.For<Cooperation.OutboxMessage>().Index(m => m.Delivered);
     }
 }

@@ -16,7 +16,7 @@ public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int>
 /// on this machine that cost about 1.2 s per projection before the first event and ran at 7–16 thousand
 /// events/s (docs/benchmarks.md). This reads <c>mt_events</c> once in order, folds each stream with the
 /// very functions the inline projections use (<see cref="AssetProjection.Fold"/> and the others), and
-/// replaces the five document tables with <c>COPY</c>, all in one transaction that first blocks new
+/// replaces the six document tables with <c>COPY</c>, all in one transaction that first blocks new
 /// events (<c>LOCK … IN SHARE MODE</c>): readers see the old documents or the new ones, never a
 /// half-built table, and no event can slip in between the read and the write.
 /// </para>
@@ -26,7 +26,7 @@ public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int>
 /// </summary>
 public static class ProjectionRebuilder
 {
-    public static readonly string[] Tables = ["mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger", "mt_doc_casebalances", "mt_doc_caselisting"];
+    public static readonly string[] Tables = ["mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger", "mt_doc_casebalances", "mt_doc_caselisting", "mt_doc_certificate"];
 
     public static async Task<RebuildReport> RebuildAsync(NpgsqlDataSource dataSource, IDocumentStore store, CancellationToken ct)
     {
@@ -91,6 +91,7 @@ public static class ProjectionRebuilder
             var orders = Serialise(folders.Select(f => f.Orders), serializer, serialising.Token);
             var balances = Serialise(folders.Select(f => f.Balances), serializer, serialising.Token);
             var listings = Serialise(folders.Select(f => f.Listings), serializer, serialising.Token);
+            var certificates = Serialise(folders.Select(f => f.Certificates), serializer, serialising.Token);
             await using (var truncate = new NpgsqlCommand($"truncate table {string.Join(", ", Tables.Select(t => schema + "." + t))}", conn, tx))
                 await truncate.ExecuteNonQueryAsync(ct);
             documents = new Dictionary<string, int>
@@ -100,6 +101,7 @@ public static class ProjectionRebuilder
                 [Tables[2]] = await WriteAsync(conn, Tables[2], orders, ct),
                 [Tables[3]] = await WriteAsync(conn, Tables[3], balances, ct),
                 [Tables[4]] = await WriteAsync(conn, Tables[4], listings, ct),
+                [Tables[5]] = await WriteAsync(conn, Tables[5], certificates, ct),
             };
         }
         finally
@@ -129,6 +131,7 @@ public static class ProjectionRebuilder
         public Folded<CourtOrderLedger> Orders { get; } = new();
         public Folded<CaseBalances> Balances { get; } = new();
         public Folded<CaseListing> Listings { get; } = new();
+        public Folded<AssetLedger.Certificates.Certificate> Certificates { get; } = new();
 
         public async ValueTask AddAsync(Row row, CancellationToken ct)
         {
@@ -174,6 +177,8 @@ public static class ProjectionRebuilder
             if (data is IOrderEvent) Orders.Apply(key, version, s => CourtOrderLedgerProjection.Fold(s, data, version));
             if (CaseBalancesProjection.Includes(data)) Balances.Apply(key, version, s => CaseBalances.Evolve(s, streamId, data));
             if (CaseListing.Includes(data)) Listings.Apply(key, version, s => CaseListing.Evolve(s, data, version));
+            if (data is AssetLedger.Certificates.ICertificateEvent)
+                Certificates.Apply(key, version, s => CertificateProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version)));
         }
     }
 

@@ -8,6 +8,16 @@ public sealed record Consultation(string Subject, string Outcome, Instant Consul
 /// <summary>A decision of the executing authority with its grounds (refusal, postponement, impossibility).</summary>
 public sealed record GroundedDecision(IReadOnlyList<string> Grounds, string Reason, Instant At);
 
+public sealed record SharePayment(Money Amount, LocalDate SettledOn, string BankReference);
+
+/// <summary>The issuing State's share of one distribution of the executing State (Art 30(7)): due, and what was paid of it.</summary>
+public sealed record CertificateShare(Guid DistributionId, Guid AllocationId, Money Due, string Regime, string Basis, Instant SharedAt,
+    IReadOnlyList<SharePayment> Payments)
+{
+    public Money Settled => Payments.Aggregate(new Money(0m, Due.Currency), (sum, p) => sum + p.Amount);
+    public Money Outstanding => Due - Settled;
+}
+
 /// <summary>
 /// One certificate, folded from its stream: the decision state of <see cref="CertificateDecider"/>
 /// and the document the certificate pages read. Both ledgers fold the same events, so the issuing
@@ -37,6 +47,8 @@ public sealed record Certificate
     public GroundedDecision? Impossibility { get; init; }
     public string? WithdrawalReason { get; init; }
     public IReadOnlyList<CertificateDeadlineMissed> MissedDeadlines { get; init; } = [];
+    /// <summary>The issuing State's shares of the executing State's distributions, with their payments.</summary>
+    public IReadOnlyList<CertificateShare> Shares { get; init; } = [];
     /// <summary>
     /// Executing side: how many reported events (<see cref="CertificateReports.IsReported"/>) this
     /// stream holds. Issuing side: how many of the executing side's reports have been applied. A
@@ -95,6 +107,13 @@ public sealed record Certificate
             CertificateWithdrawn e => state with { Status = CertificateStatus.Withdrawn, WithdrawalReason = e.Reason },
             RemainingAmountNotified e => state with { RemainingNotified = e.Remaining },
             CertificateDeadlineMissed e => state with { MissedDeadlines = [.. state.MissedDeadlines, e] },
+            ProceedsShared e => state with { Shares = [.. state.Shares, new CertificateShare(e.DistributionId, e.AllocationId, e.Amount, e.Regime, e.Basis, e.SharedAt, [])] },
+            ShareSettled e => state with
+            {
+                Shares = state.Shares.Select(s => s.AllocationId == e.AllocationId
+                    ? s with { Payments = [.. s.Payments, new SharePayment(e.Amount, e.SettledOn, e.BankReference)] }
+                    : s).ToList(),
+            },
             _ => throw new InvalidOperationException($"{@event.GetType().Name} is not an event of a certificate stream."),
         };
         // Issuing side: a report that crossed our withdrawal is recorded, but the certificate stays

@@ -49,6 +49,14 @@ public sealed record ReceiveWithdrawal(string Reason) : CertificateCommand
 public sealed record NotifyRemainingAmount(Money Remaining) : CertificateCommand
 { public override string Name => "remaining-amount"; }
 
+/// <summary>Executing side: the issuing State's share of a distribution of what the confiscation obtained (Art 30(7)).</summary>
+public sealed record RecordShare(Guid DistributionId, Guid AllocationId, Money Amount, string Regime, string Basis) : CertificateCommand
+{ public override string Name => "share"; }
+
+/// <summary>Executing side: a payment of the issuing State's share.</summary>
+public sealed record RecordShareSettlement(Guid DistributionId, Guid AllocationId, Money Amount, LocalDate SettledOn, string BankReference) : CertificateCommand
+{ public override string Name => "share-settlement"; }
+
 /// <summary>Executing side: record every time limit that has passed without its decision.</summary>
 public sealed record RecordMissedDeadlines : CertificateCommand
 { public override string Name => "deadline-check"; }
@@ -105,6 +113,8 @@ public static class CertificateDecider
                 Grounded(c.Grounds, CertificateGrounds.Impossibility(certificate.Kind), () =>
                     Decision.Of(new ExecutionImpossible(c.Grounds, c.Reason, now))),
             NotifyRemainingAmount c => DecideRemaining(c, certificate, now),
+            RecordShare c => DecideShare(c, certificate, now),
+            RecordShareSettlement c => DecideShareSettlement(c, certificate, now),
             RecordMissedDeadlines => new Decision.Accept(CertificateDeadlines.Missed(certificate, now)
                 .Select(d => (object)new CertificateDeadlineMissed(d.Kind, d.Due, now)).ToList()),
             _ => NotIn(command, certificate),
@@ -181,6 +191,33 @@ public static class CertificateDecider
         if (certificate.Kind == CertificateKind.Confiscation && c.Value is null && certificate.Details.AmountForExecutingState is not null)
             return Invalid("value", "A confiscation of a sum of money needs the amount obtained.");
         return Decision.Of(new CertificateExecuted(c.Value, c.Note, now));
+    }
+
+    /// <summary>
+    /// Art 30(7) applies to money obtained from a confiscation that was executed: a share is recorded
+    /// once per allocation (the same allocation again is a no-op), in the currency of the amount obtained.
+    /// </summary>
+    private static Decision DecideShare(RecordShare c, Certificate certificate, Instant now)
+    {
+        if (certificate is not { Kind: CertificateKind.Confiscation, Status: CertificateStatus.Executed })
+            return new Decision.Refuse($"Proceeds are shared under an executed confiscation certificate (Art 30); this one is a {Naming.SnakeCase(certificate.Kind.ToString())} certificate in status '{certificate.Status.ToWire()}'.");
+        if (certificate.Shares.FirstOrDefault(s => s.AllocationId == c.AllocationId) is { } existing)
+            return existing.Due == c.Amount ? new Decision.Accept([]) : new Decision.Refuse($"Allocation {c.AllocationId} was already shared as {existing.Due}.");
+        if (c.Amount.Amount < 0) return Invalid("amount", "Must not be negative.");
+        if (certificate.ExecutedValue is { } obtained && obtained.Currency != c.Amount.Currency)
+            return Invalid("currency", $"The share must be in {obtained.Currency}, the currency of the amount obtained.");
+        return Decision.Of(new ProceedsShared(c.DistributionId, c.AllocationId, c.Amount, c.Regime, c.Basis, now));
+    }
+
+    private static Decision DecideShareSettlement(RecordShareSettlement c, Certificate certificate, Instant now)
+    {
+        if (certificate.Shares.FirstOrDefault(s => s.AllocationId == c.AllocationId) is not { } share)
+            return new Decision.Refuse($"No share of allocation {c.AllocationId} was recorded on this certificate.");
+        if (c.Amount.Currency != share.Due.Currency)
+            return Invalid("amount.currency", $"Must be {share.Due.Currency}, the currency of the share.");
+        if (c.Amount.Amount <= 0 || c.Amount > share.Outstanding)
+            return new Decision.Refuse($"A payment of {c.Amount} is more than the {share.Outstanding} outstanding of the share.");
+        return Decision.Of(new ShareSettled(c.DistributionId, c.AllocationId, c.Amount, c.SettledOn, c.BankReference, now));
     }
 
     private static Decision DecideRemaining(NotifyRemainingAmount c, Certificate certificate, Instant now)

@@ -53,17 +53,28 @@ public sealed record RemainingAmountNotified(Money Remaining, Instant NotifiedAt
 /// <summary>A time limit of the Regulation passed without the decision it asks for; the duty to decide continues.</summary>
 public sealed record CertificateDeadlineMissed(DeadlineKind Kind, Instant Due, Instant RecordedAt) : ICertificateEvent;
 
+/// <summary>
+/// Art 30(7): the executing State's distribution of the money obtained under the confiscation (victims
+/// first, Art 30(1)-(2); then the EUR 10,000 threshold and the half) gives the issuing State this share,
+/// to be transferred to the account of the certificate. A share of zero is a fact too: the sum stays.
+/// </summary>
+public sealed record ProceedsShared(Guid DistributionId, Guid AllocationId, Money Amount, string Regime, string Basis, Instant SharedAt) : ICertificateEvent;
+
+/// <summary>The executing State paid (part of) the issuing State's share: amount, value date, bank reference.</summary>
+public sealed record ShareSettled(Guid DistributionId, Guid AllocationId, Money Amount, LocalDate SettledOn, string BankReference, Instant RecordedAt) : ICertificateEvent;
+
 /// <summary>Which events the executing ledger reports to the issuing ledger, and in what order.</summary>
 public static class CertificateReports
 {
     /// <summary>
     /// The executing side's facts the issuing side records too: receipt (as <see cref="ReceiptConfirmed"/>),
-    /// consultations, decisions, execution, impossibility and missed time limits. Withdrawal and the
+    /// consultations, decisions, execution, impossibility, missed time limits, and the issuing State's
+    /// share of the proceeds with its settlements (Art 30(7)). Withdrawal and the
     /// remaining amount travel the other way.
     /// </summary>
     public static bool IsReported(object e) => e is CertificateReceived or IssuingAuthorityConsulted or CertificateRecognised
         or CertificatePartlyRefused or CertificateRefused or ExecutionPostponed or CertificateExecuted or ExecutionImpossible
-        or CertificateDeadlineMissed;
+        or CertificateDeadlineMissed or ProceedsShared or ShareSettled;
 
     /// <summary>An event the issuing side records from a report (the receipt as its confirmation).</summary>
     public static bool IsRecordedReport(object e) => e is ReceiptConfirmed || (e is not CertificateReceived && IsReported(e));

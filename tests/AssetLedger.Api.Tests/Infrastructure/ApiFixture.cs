@@ -33,6 +33,11 @@ public sealed class ApiFixture : IAsyncLifetime
             b.UseSetting("ConnectionStrings:AssetLedger", ConnectionString);
             b.UseSetting("Auth:SigningKey", SigningKey);
             b.UseSetting("Database:AutoCreate", "true");
+            // This host is NL's ledger for certificates; its peer DE is not running (no test here
+            // transmits: the two-ledger tests in Cooperation/ start both sides).
+            b.UseSetting("Cooperation:State", "NL");
+            b.UseSetting("Cooperation:Peers:DE:BaseUrl", "http://127.0.0.1:9");
+            b.UseSetting("Cooperation:Peers:DE:Key", "single-host-tests-peer-key-0123456789");
             b.ConfigureServices(s => s.AddSingleton<IClock>(Clock));
         });
     }

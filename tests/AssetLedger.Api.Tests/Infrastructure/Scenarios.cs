@@ -29,6 +29,21 @@ public static class Scenarios
     public static Task<Reply> Command(this Api api, Guid assetId, string command, object body, string token) =>
         api.Post($"/api/assets/{assetId}/{command}", body, token);
 
+    /// <summary>A confiscation certificate issued by NL's prosecutor for assets in Germany (not transmitted).</summary>
+    public static async Task<Guid> IssuedCertificate(this Api api, string amount = "10000.01")
+    {
+        var id = Guid.NewGuid();
+        var r = await api.Post("/api/certificates", new
+        {
+            certificateId = id, kind = "confiscation", executingState = "DE", issuingAuthority = "Openbaar Ministerie Rotterdam",
+            orderReference = "RTM-2026-0042", issuedOn = "2026-02-01", finalOn = "2026-02-20", amountForExecutingState = Money(amount),
+            offence = "trafficking_in_human_beings",
+            issuerBank = new { iban = "NL91ABNA0417164300", bic = "ABNANL2A", accountHolder = "Ministerie van Justitie en Veiligheid" },
+        }, Tokens.Prosecutor);
+        Assert.True(r.Status == HttpStatusCode.Created, r.ToString());
+        return id;
+    }
+
     public static async Task<Reply> Ok(this Task<Reply> reply)
     {
         var r = await reply;

@@ -36,6 +36,12 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         await Client.Command(asset, "seize", new { commandId = Guid.NewGuid(), custodian = "ORD", location = "Depot", seizedAt = "2026-03-02T10:00:00Z" }, token).Ok();
         await Client.Command(asset, "valuations", new { commandId = Guid.NewGuid(), value = Scenarios.Money("99000.00"), method = "book", valuer = "Bank", valuedOn = "2026-03-03" }, token).Ok();
         await Client.AddAsset(other, "vehicle", token);
+        // A certificate (this host is NL's ledger): issued, then withdrawn before transmission.
+        if (desk == Desk.NL)
+        {
+            var certificate = await Client.IssuedCertificate();
+            await Client.Post($"/api/certificates/{certificate}/withdrawal", new { commandId = Guid.NewGuid(), reason = "Issued in error" }, desk.Prosecutor).Ok();
+        }
     }
 
     [Fact]

@@ -8,8 +8,8 @@ namespace AssetLedger.Api.Tests.Security;
 using AssetLedger.Api.Tests.Infrastructure;
 using static AssetLedger.Api.Tests.Infrastructure.Scenarios;
 
-/// <summary>The resources a route is called on: a case, one of its assets, an order id.</summary>
-public sealed record Ids(Guid Case, Guid Asset, Guid Order);
+/// <summary>The resources a route is called on: a case, one of its assets, an order id, and a certificate (when issued).</summary>
+public sealed record Ids(Guid Case, Guid Asset, Guid Order, Guid Certificate = default);
 
 /// <summary>
 /// One implemented /api route as api.md describes it: method, path template, the roles that may

@@ -224,6 +224,8 @@ public class when_folding_events
             new CertificateWithdrawn("reason", T0),
             new RemainingAmountNotified(Eur(7m), T0),
             new CertificateDeadlineMissed(DeadlineKind.Recognition, T0, T0),
+            new ProceedsShared(Guid.Empty, Guid.Empty, Eur(7m), "eu-2018-1805", "half", T0),
+            new ShareSettled(Guid.Empty, Guid.Empty, Eur(7m), new LocalDate(2026, 7, 1), "TRX", T0),
         ]);
     }
 

@@ -56,7 +56,7 @@ public static class AddAssetHandler
                 var state = Asset.Evolve(null, registered, 1, scope.Now);
                 return Task.FromResult(new Outcome.Done(AssetResponse.From(state, today), 1, Created: true, Location: $"/api/assets/{a.AssetId}"));
             },
-            Beyond = (_, _) => (session, _) =>
+            Beyond = (_, _, _) => (session, _) =>
             {
                 session.Events.StartStream<Asset>(a.AssetId, registered!);
                 return Task.FromResult<Outcome?>(null);

@@ -48,7 +48,7 @@ public static class AddParticipatingAgencyHandler
                 return new Outcome.Done(CaseSummary.From(next, assets.ToList()), next.Version);
             },
             // Access travels with each asset, so asset routes check it without loading the case.
-            Beyond = (c, _) => (session, _) =>
+            Beyond = (_, c, _) => (session, _) =>
             {
                 foreach (var assetId in c.AssetIds) session.Events.Append(assetId, new AssetAccessGranted(m.Agency));
                 return Task.FromResult<Outcome?>(null);

@@ -8,7 +8,7 @@ namespace AssetLedger.Api.Distribution.Distributing;
 
 public sealed record ComputeDistributionRequest(
     CommandContext Context, Guid CaseId, Guid DistributionId, string Regime, string? Counterparty, RegimeParameters? Parameters,
-    IReadOnlyList<Guid>? AssetIds, string? Currency, IReadOnlyList<FxRate> Fx);
+    IReadOnlyList<Guid>? AssetIds, string? Currency, IReadOnlyList<FxRate> Fx, Guid? CertificateId = null);
 
 /// <summary>
 /// <c>POST /api/cases/{caseId}/distributions</c>: the treasury shares the proceeds of realised assets
@@ -60,9 +60,14 @@ public static class ComputeDistributionHandler
         if (currency is not null && !Currencies.TryGetMinorUnit(currency, out _))
             f.Fail("currency", $"'{currency}' is not an ISO 4217 currency with a minor unit.");
         var fx = f.Array<FxRate>("fx", false, 100, ParseRate);
+        var certificateId = f.Id("certificateId", required: false);
+        if (certificateId is not null && regime is not null && regime != RegimeIds.Eu2018_1805)
+            f.Fail("certificateId", $"Only a distribution under {RegimeIds.Eu2018_1805} shares with the issuing State of a confiscation certificate (Art 30(7)).");
+        if (certificateId is not null && counterparty is null)
+            f.Fail("counterparty", "Name the issuing State of the certificate.");
         return f.Ok
             ? new ComputeDistributionRequest(null!, caseId, distributionId!.Value, regime!, counterparty, parameters,
-                explicitAssets ? assetIds.Select(a => a!.Value).Distinct().ToList() : null, currency, fx)
+                explicitAssets ? assetIds.Select(a => a!.Value).Distinct().ToList() : null, currency, fx, certificateId)
             : null;
     }
 
@@ -135,8 +140,30 @@ public static class ComputeDistributionHandler
                     m.AssetIds, m.Currency, m.Fx, realised, scope.Now);
             },
             Answer = (_, next) => Task.FromResult(Done(next, m.DistributionId, created: true)),
+            Beyond = m.CertificateId is not { } certificateId ? null : (_, _, events) => (session, ct2) => ShareWithIssuingStateAsync(session, certificateId, m, events, ct2),
             Represent = session => CurrentAsync(session, m.Context.Caller, m.CaseId, m.DistributionId, created: true, ct),
         }, ct);
+
+    /// <summary>
+    /// A distribution of proceeds obtained under a received confiscation certificate: the issuing
+    /// State's allocation (or zero, when the sum stays here: Art 30(7)(a)) is recorded on the
+    /// certificate and reported to the issuing ledger, in the distribution's transaction.
+    /// </summary>
+    private static async Task<Outcome?> ShareWithIssuingStateAsync(IDocumentSession session, Guid certificateId, ComputeDistributionRequest m,
+        IReadOnlyList<object> events, CancellationToken ct)
+    {
+        if (events.OfType<Commands.DistributionComputed>().SingleOrDefault() is not { } computed) return null;
+        var certificate = await session.LoadAsync<AssetLedger.Certificates.Certificate>(certificateId, ct);
+        if (certificate is not { Role: AssetLedger.Certificates.CertificateRole.Executing })
+            return new Outcome.Invalid(new Dictionary<string, string[]> { ["certificateId"] = [$"No certificate {certificateId} received from another State."] });
+        if (certificate.OtherState != m.Counterparty)
+            return new Outcome.Invalid(new Dictionary<string, string[]> { ["counterparty"] = [$"Must be {certificate.OtherState}, the issuing State of certificate {certificateId}."] });
+        var share = computed.Allocations.FirstOrDefault(a => a.Allocation.Payee == new Payee(PayeeType.State, certificate.OtherState));
+        var amount = share?.Allocation.Amount ?? new Money(0m, computed.Result.Base.Currency);
+        var basis = string.Join(" ", computed.Result.Explanation);
+        return await Certificates.CertificateCommandSlices.AppendAsync(session, certificateId,
+            new AssetLedger.Certificates.RecordShare(m.DistributionId, share?.AllocationId ?? m.DistributionId, amount, m.Regime, basis), computed.ComputedAt, ct);
+    }
 
     public static async Task<Outcome> CurrentAsync(IQuerySession session, Caller caller, Guid caseId, Guid distributionId, bool created, CancellationToken ct)
     {

@@ -55,6 +55,20 @@ public static class SettleAllocationHandler
             Finds = c => c.Distributions.Any(d => d.DistributionId == m.DistributionId),
             Command = (_, _) => Task.FromResult<CaseCommand>(new Commands.SettleAllocation(m.DistributionId, m.AllocationId, m.Amount, m.SettledOn, m.BankReference)),
             Answer = (_, next) => Task.FromResult(ComputeDistributionHandler.Done(next, m.DistributionId, created: false)),
+            Beyond = (scope, _, _) => (session, ct2) => ReportToIssuingStateAsync(session, m, scope.Now, ct2),
             Represent = session => ComputeDistributionHandler.CurrentAsync(session, m.Context.Caller, m.CaseId, m.DistributionId, created: false, ct),
         }, ct);
+
+    /// <summary>
+    /// A payment of an issuing State's share under a received confiscation certificate (Art 30(7)) is
+    /// recorded on the certificate too, and so reported to the issuing ledger, in the same transaction.
+    /// </summary>
+    private static async Task<Outcome?> ReportToIssuingStateAsync(IDocumentSession session, SettleAllocationRequest m, NodaTime.Instant now, CancellationToken ct)
+    {
+        var certificate = await session.Query<AssetLedger.Certificates.Certificate>()
+            .Where(c => c.Shares.Any(s => s.AllocationId == m.AllocationId)).FirstOrDefaultAsync(ct);
+        if (certificate is null) return null;
+        return await Certificates.CertificateCommandSlices.AppendAsync(session, certificate.Id,
+            new AssetLedger.Certificates.RecordShareSettlement(m.DistributionId, m.AllocationId, m.Amount, m.SettledOn, m.BankReference), now, ct);
+    }
 }

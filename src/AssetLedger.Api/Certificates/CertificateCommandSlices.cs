@@ -1,0 +1,176 @@
+using System.Reflection;
+using AssetLedger.Api.Cooperation;
+using AssetLedger.Certificates;
+
+namespace AssetLedger.Api.Certificates;
+
+/// <summary>
+/// Declares a certificate command slice: its route segment (<c>POST /api/certificates/{certificateId}/{name}</c>),
+/// the title of its action on the certificate page, and the roles that may send it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+public sealed class CertificateCommandAttribute(string name, string title, params string[] roles)
+    : ApiRouteAttribute("POST", $"/certificates/{{certificateId}}/{name}", roles)
+{
+    public string Name { get; } = name;
+    public string Title { get; } = title;
+}
+
+/// <summary>A certificate command slice: its body parser. The decision is the core's <see cref="CertificateDecider"/>.</summary>
+public interface ICertificateCommandSlice
+{
+    CertificateCommand? Parse(Fields f);
+}
+
+public sealed record CertificateCommandSlice(CertificateCommandAttribute Route, ICertificateCommandSlice Parser)
+{
+    public string Name => Route.Name;
+}
+
+/// <summary>
+/// What every certificate command shares: the route, the parse, and the run through the executor,
+/// with the messages the new events owe the other State's ledger written to the outbox in the same
+/// transaction (<see cref="Outbox"/>).
+/// </summary>
+public static class CertificateCommandSlices
+{
+    private static readonly Lazy<IReadOnlyList<CertificateCommandSlice>> all = new(() =>
+        typeof(CertificateCommandSlices).Assembly.GetTypes()
+            .Where(t => t.GetCustomAttribute<CertificateCommandAttribute>() is not null)
+            .Select(t => new CertificateCommandSlice(t.GetCustomAttribute<CertificateCommandAttribute>()!,
+                (ICertificateCommandSlice)(Activator.CreateInstance(t) ?? throw new InvalidOperationException(t.Name))))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .ToList());
+
+    public static IReadOnlyList<CertificateCommandSlice> All => all.Value;
+
+    public static CertificateCommandSlice? Find(string? name) => All.FirstOrDefault(s => s.Name == name);
+
+    internal static void Map(RouteGroupBuilder api)
+    {
+        foreach (var slice in All)
+            api.MapPost(slice.Route.Pattern,
+                    (HttpContext http, string certificateId, CommandExecutor executor, IDocumentStore store, NodaTime.IClock clock, CancellationToken ct) =>
+                        ExecuteAsync(http, certificateId, slice, executor, store, clock, ct))
+                .WithMetadata(slice.Route)
+                .WithName("Certificate_" + slice.Name.Replace('-', '_')).WithTags("Certificates");
+    }
+
+    private static async Task<IResult> ExecuteAsync(HttpContext http, string idText, CertificateCommandSlice slice, CommandExecutor executor, IDocumentStore store, NodaTime.IClock clock, CancellationToken ct)
+    {
+        var request = ApiRequest.Of(http);
+        if (!Guid.TryParse(idText, out var id)) return Problems.NotFound($"No certificate {idText}.");
+        Guid? commandId = null;
+        var errors = RequestPipeline.Parse(request.CommandBody, f =>
+        {
+            commandId = f.Id("commandId");
+            return slice.Parser.Parse(f);
+        }, out var command);
+        if (errors is not null)
+        {
+            await using var session = store.QuerySession(request.Caller.Jurisdiction);
+            return await session.LoadAsync<Certificate>(id, ct) is not null ? Problems.Validation(errors) : Problems.NotFound($"No certificate {id}.");
+        }
+        var route = $"POST /api/certificates/{id}/{slice.Name}";
+        var context = request.Context(commandId!.Value, CommandExecutor.Fingerprint(route, command!));
+        return (await RunAsync(executor, clock, context, route, id, command!, mustExist: true, ct)).ToResult(http);
+    }
+
+    /// <summary>
+    /// Runs one certificate command through the executor: the decider decides on the stream, and the
+    /// events that the other ledger must learn go to the outbox in the same transaction. Used by the
+    /// API (a user's command) and by the peer endpoint (a message from the other State).
+    /// </summary>
+    public static Task<Outcome> RunAsync(CommandExecutor executor, NodaTime.IClock clock, CommandContext context, string route, Guid id, CertificateCommand command,
+        bool mustExist, CancellationToken ct) =>
+        executor.RunAsync(new StreamCommand<Certificate>(context, route, id)
+        {
+            Fetch = batch => batch.Events.FetchForWriting<Certificate>(id),
+            Decide = scope => Task.FromResult(Decide(scope.Stream.Aggregate, id, command, scope.Now, mustExist)),
+            Represent = session => CertificateQueries.CurrentAsync(session, id, clock.GetCurrentInstant(), ct),
+        }, ct);
+
+    private static Verdict Decide(Certificate? certificate, Guid id, CertificateCommand command, NodaTime.Instant now, bool mustExist)
+    {
+        if (certificate is null && mustExist) return Verdict.NotFound($"No certificate {id}.");
+        switch (Apply(certificate, command, now))
+        {
+            case Applied.Accepted { Events: var events, Next: var next, Messages: var messages }:
+                var created = certificate is null;
+                var answer = next is null
+                    ? throw new InvalidOperationException($"A {command.Name} on an absent certificate produced nothing.")
+                    : new Outcome.Done(CertificateResponse.From(next, now), next.Version, created, created ? $"/api/certificates/{id}" : null);
+                return new Verdict.Accept(events, answer)
+                {
+                    Beyond = messages.Count == 0 ? null : (session, _) =>
+                    {
+                        Store(session, messages);
+                        return Task.FromResult<Outcome?>(null);
+                    },
+                };
+            case Applied.Refused { Refusal: var refusal }:
+                return new Verdict.Refuse(refusal);
+            case var other:
+                throw new InvalidOperationException($"Unknown result {other.GetType().Name}.");
+        }
+    }
+
+    /// <summary>
+    /// A certificate command decided inside another command's transaction (a distribution or a
+    /// settlement of the executing State's case that concerns the certificate): its events are
+    /// appended to the certificate's stream and its messages to the outbox, in that transaction, or
+    /// the refusal is returned and the whole command changes nothing.
+    /// </summary>
+    public static async Task<Outcome?> AppendAsync(IDocumentSession session, Guid id, CertificateCommand command, NodaTime.Instant now, CancellationToken ct)
+    {
+        var stream = await session.Events.FetchForWriting<Certificate>(id, ct);
+        if (stream.Aggregate is null) return new Outcome.NotFound($"No certificate {id}.");
+        switch (Apply(stream.Aggregate, command, now))
+        {
+            case Applied.Accepted { Events: var events, Messages: var messages }:
+                stream.AppendMany(events);
+                Store(session, messages);
+                return null;
+            case Applied.Refused { Refusal: var refusal }:
+                return refusal;
+            case var other:
+                throw new InvalidOperationException($"Unknown result {other.GetType().Name}.");
+        }
+    }
+
+    private abstract record Applied
+    {
+        public sealed record Accepted(IReadOnlyList<object> Events, Certificate? Next, IReadOnlyList<OutboxMessage> Messages) : Applied;
+        public sealed record Refused(Outcome Refusal) : Applied;
+    }
+
+    /// <summary>The decider's decision, folded: the events, the certificate after them, and the messages they owe the other ledger.</summary>
+    private static Applied Apply(Certificate? certificate, CertificateCommand command, NodaTime.Instant now)
+    {
+        switch (CertificateDecider.Decide(command, certificate, now))
+        {
+            case Decision.Accept { Events: var events }:
+                var next = certificate;
+                var version = certificate?.Version ?? 0;
+                var messages = new List<OutboxMessage>();
+                foreach (var e in events)
+                {
+                    next = Certificate.Evolve(next, e, ++version, now);
+                    if (Outbox.MessageFor(next, (ICertificateEvent)e, now) is { } message) messages.Add(message);
+                }
+                return new Applied.Accepted(events, next, messages);
+            case Decision.Refuse refuse:
+                return new Applied.Refused(new Outcome.Conflict(refuse.Reason));
+            case Decision.Invalid invalid:
+                return new Applied.Refused(new Outcome.Invalid(new Dictionary<string, string[]>(invalid.Errors)));
+            case var other:
+                throw new InvalidOperationException($"Unknown decision {other.GetType().Name}.");
+        }
+    }
+
+    private static void Store(IDocumentSession session, IReadOnlyList<OutboxMessage> messages)
+    {
+        foreach (var m in messages) session.Store(m);
+        Outbox.Signal();
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using AssetLedger.Api.Tests.Infrastructure;
+using NodaTime;
+using static AssetLedger.Api.Tests.Cooperation.TwoLedgers;
+
+namespace AssetLedger.Api.Tests.Cooperation;
+
+/// <summary>
+/// The two-ledger tests run on their own, after the parallel collections: the ledgers' logs go through
+/// Serilog's static logger, which any other host starting in parallel would take over.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TwoLedgersCollection : ICollectionFixture<TwoLedgers>
+{
+    public const string Name = "two-ledgers";
+}
+
+/// <summary>
+/// NL's ledger issues a confiscation certificate for assets in Germany; DE's ledger, a separate
+/// service on its own database, receives, recognises and executes it; the reports flow back. All
+/// over loopback HTTP between two running instances, with each State's own fake clock.
+/// </summary>
+[Collection(TwoLedgersCollection.Name)]
+public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers two) : IAsyncLifetime
+{
+    public Task InitializeAsync()
+    {
+        two.Reset();
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task the_certificate_is_received_in_the_executing_ledger_and_the_receipt_recorded_in_the_issuing_one()
+    {
+        var id = await two.IssuedAndReceivedAsync();
+
+        var de = await two.DE.Client.Get($"/api/certificates/{id}", two.DE.Token("prosecutor")).Ok();
+        Assert.Equal("executing", de.Str("role"));
+        Assert.Equal("NL", de.Str("otherState"));
+        Assert.Equal("10000.01", de["details"].GetProperty("amountForExecutingState").GetProperty("amount").GetString());
+        Assert.Equal("NL91ABNA0417164300", de["details"].GetProperty("issuerBank").GetProperty("iban").GetString());
+        var deadline = Assert.Single(de["deadlines"].EnumerateArray());
+        Assert.Equal("recognition", deadline.GetProperty("kind").GetString());
+        Assert.Equal("2026-04-16T09:00:00Z", deadline.GetProperty("due").GetString()); // received 2 March + 45 days (Art 20(1))
+        Assert.Contains("recognition", de["actions"].EnumerateArray().Select(a => a.GetString()));
+
+        var nl = await two.NL.Client.Get($"/api/certificates/{id}", two.NL.Token("prosecutor")).Ok();
+        Assert.Equal("issuing", nl.Str("role"));
+        Assert.Equal("2026-03-02T09:00:00Z", nl.Str("receivedAt"));
+        Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed"], await HistoryTypes(two.NL, id));
+        Assert.Equal(["certificate_received"], await HistoryTypes(two.DE, id));
+    }
+
+    [Fact]
+    public async Task recognition_on_day_45_meets_the_time_limit_and_the_check_records_nothing()
+    {
+        var id = await two.IssuedAndReceivedAsync();
+        two.DE.Clock.Advance(Duration.FromDays(45));
+
+        await Command(two.DE, id, "recognition").Ok();
+        await Command(two.DE, id, "deadline-check").Ok();
+
+        var nl = await Until(two.NL, id, r => r.Str("status") == "recognised");
+        Assert.True(nl["deadlines"][0].GetProperty("met").GetBoolean());
+        Assert.Equal(["certificate_received", "certificate_recognised"], await HistoryTypes(two.DE, id));
+        Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed", "certificate_recognised"], await HistoryTypes(two.NL, id));
+    }
+
+    [Fact]
+    public async Task on_day_46_the_missed_time_limit_is_an_event_on_both_sides_and_the_duty_to_decide_continues()
+    {
+        var id = await two.IssuedAndReceivedAsync();
+        two.DE.Clock.Advance(Duration.FromDays(46));
+
+        var before = await Command(two.DE, id, "deadline-check").Ok();
+        Assert.True(before["deadlines"][0].GetProperty("missed").GetBoolean());
+        Assert.Contains("recognition", before["actions"].EnumerateArray().Select(a => a.GetString()));
+        // A second check finds the miss already recorded and records nothing more.
+        var events = await two.DE.EventCountAsync(id);
+        await Command(two.DE, id, "deadline-check").Ok();
+        Assert.Equal(events, await two.DE.EventCountAsync(id));
+
+        await Until(two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
+        Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed", "certificate_deadline_missed"], await HistoryTypes(two.NL, id));
+
+        // Late, but still decided (Art 20(2): the executing authority decides as soon as possible).
+        await Command(two.DE, id, "recognition").Ok();
+        await Until(two.NL, id, r => r.Str("status") == "recognised");
+    }
+
+    [Fact]
+    public async Task execution_reports_the_value_obtained_to_the_issuing_ledger()
+    {
+        var id = await two.IssuedAndReceivedAsync(amount: "10000.01");
+        await Command(two.DE, id, "recognition").Ok();
+        var executed = await Command(two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("10000.01"), note = "Account debited" }).Ok();
+        Assert.Equal("executed", executed.Str("status"));
+
+        var nl = await Until(two.NL, id, r => r.Str("status") == "executed");
+        Assert.Equal("10000.01", nl["executedValue"].GetProperty("amount").GetString());
+        Assert.Equal("EUR", nl["executedValue"].GetProperty("currency").GetString());
+        Assert.Equal(3, nl["reports"].GetInt32());
+    }
+
+    [Fact]
+    public async Task a_withdrawal_travels_to_the_executing_ledger_and_ends_the_certificate_there()
+    {
+        var id = await two.IssuedAndReceivedAsync(kind: "freezing", amount: "5000.00");
+        await Command(two.NL, id, "withdrawal", new { commandId = Guid.NewGuid(), reason = "The suspect paid the amount voluntarily" }).Ok();
+
+        var de = await Until(two.DE, id, r => r.Str("status") == "withdrawn");
+        Assert.Equal("The suspect paid the amount voluntarily", de.Str("withdrawalReason"));
+        Assert.Empty(de["actions"].EnumerateArray());
+        var refused = await Command(two.DE, id, "recognition");
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+    }
+
+    [Fact]
+    public async Task a_certificate_of_another_jurisdiction_is_not_found_and_only_a_prosecutor_issues()
+    {
+        var id = await two.IssuedAndReceivedAsync();
+        var foreign = await two.DE.Client.Get($"/api/certificates/{id}", Tokens.For("auditor", "ES", "UDEF"));
+        Assert.Equal(HttpStatusCode.NotFound, foreign.Status);
+
+        var byInvestigator = await two.NL.Client.Post("/api/certificates", Certificate(Guid.NewGuid()), two.NL.Token("investigator"));
+        Assert.Equal(HttpStatusCode.Forbidden, byInvestigator.Status);
+        var forAnotherState = await two.NL.Client.Post("/api/certificates", Certificate(Guid.NewGuid()), Tokens.For("prosecutor", "ES", "UDEF"));
+        Assert.Equal(HttpStatusCode.Forbidden, forAnotherState.Status);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using AssetLedger.Api.Cooperation;
+using AssetLedger.Api.Tests.Infrastructure;
+using AssetLedger.Api.Tests.Security;
+using Serilog.Events;
+using static AssetLedger.Api.Tests.Cooperation.TwoLedgers;
+
+namespace AssetLedger.Api.Tests.Cooperation;
+
+/// <summary>
+/// The transport between two ledgers: a peer that is down gets the message once it is back (the
+/// outbox), a repeated message appends nothing, and a message that is not exactly what the peer
+/// signed, or that comes from a ledger nobody configured, is refused, logged, and changes nothing.
+/// </summary>
+[Collection(TwoLedgersCollection.Name)]
+public sealed class when_messages_between_ledgers_are_delayed_repeated_or_forged(TwoLedgers two) : IAsyncLifetime
+{
+    public Task InitializeAsync()
+    {
+        two.Reset();
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<Reply> Deliver(Ledger to, string from, string body, string? signature)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var headers = new List<(string, string)> { (PeerDelivery.PeerHeader, from) };
+        if (signature is not null) headers.Add((PeerDelivery.SignatureHeader, signature));
+        return await to.Client.Send(HttpMethod.Post, "/peer/messages", null, content, headers: headers);
+    }
+
+    private static string Sign(string body) => PeerDirectory.Sign(Encoding.UTF8.GetBytes(Ledger.PeerKey), Encoding.UTF8.GetBytes(body));
+
+    [Fact]
+    public async Task a_peer_that_is_down_gets_the_certificate_once_when_it_is_back()
+    {
+        await two.DE.StopAsync();
+        var id = Guid.NewGuid();
+        await two.NL.Client.Post("/api/certificates", Certificate(id), two.NL.Token("prosecutor"));
+        await Command(two.NL, id, "transmit").Ok();
+
+        // The message waits: at least two refused attempts, each logged at Warning, nothing lost.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((await two.NL.OutboxAsync(id)).Single().Attempts < 2 && waited.ElapsedMilliseconds < 15_000) await Task.Delay(100);
+        var waiting = Assert.Single(await two.NL.OutboxAsync(id));
+        Assert.False(waiting.Delivered);
+        Assert.True(waiting.Attempts >= 2, $"only {waiting.Attempts} attempt(s) while the peer was down");
+        Assert.StartsWith("unreachable", waiting.LastResult);
+        Assert.Contains(two.DE.Logs.Events, e => e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.StartsWith("Outbox:") && e.RenderMessage().Contains(waiting.Id.ToString()));
+
+        two.DE.Start();
+        await Until(two.DE, id, r => r.Status == HttpStatusCode.OK && r.Str("status") == "received");
+        await Until(two.NL, id, r => r.Str("status") == "received");
+
+        Assert.Equal(1, await two.DE.EventCountAsync(id));
+        var sent = (await two.NL.OutboxAsync(id)).Single();
+        Assert.True(sent.Delivered);
+        Assert.StartsWith("20", sent.LastResult);
+        Assert.Equal(3, await two.NL.EventCountAsync(id)); // issued, transmitted, receipt confirmed: once
+    }
+
+    [Fact]
+    public async Task a_replayed_message_is_answered_from_its_record_and_appends_nothing()
+    {
+        var id = await two.IssuedAndReceivedAsync();
+        var certificate = (await two.NL.OutboxAsync(id)).Single(m => m.Type == PeerMessageTypes.Certificate);
+        var before = await two.DE.EventCountAsync();
+
+        var replies = new List<Reply>();
+        for (var i = 0; i < 3; i++) replies.Add(await Deliver(two.DE, "NL", certificate.Body, Sign(certificate.Body)));
+
+        Assert.All(replies, r => Assert.True(r.Status is HttpStatusCode.OK or HttpStatusCode.Created, r.ToString()));
+        Assert.All(replies, r => Assert.Equal(id.ToString(), r.Str("certificateId")));
+        Assert.Equal(before, await two.DE.EventCountAsync());
+
+        // The receipt report replayed to the issuing side, likewise.
+        var receipt = (await two.DE.OutboxAsync(id)).Single(m => m.Type == PeerMessageTypes.Report);
+        var nlBefore = await two.NL.EventCountAsync();
+        var again = await Deliver(two.NL, "DE", receipt.Body, Sign(receipt.Body));
+        Assert.True(again.Status == HttpStatusCode.OK, again.ToString());
+        Assert.Equal(nlBefore, await two.NL.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task a_message_with_one_changed_byte_is_refused_logged_and_changes_nothing()
+    {
+        var id = await two.IssuedAndReceivedAsync();
+        await Command(two.NL, id, "withdrawal", new { commandId = Guid.NewGuid(), reason = "Order set aside on appeal" }).Ok();
+        await Until(two.DE, id, r => r.Str("status") == "withdrawn");
+        var withdrawal = (await two.NL.OutboxAsync(id)).Single(m => m.Type == PeerMessageTypes.Withdrawal);
+        var signature = Sign(withdrawal.Body);
+        var tampered = withdrawal.Body.Replace("appeal", "appeaL");
+        Assert.NotEqual(withdrawal.Body, tampered);
+        var before = await two.DE.EventCountAsync();
+        var warnings = two.DE.Logs.Events.Count(e => e.Level == LogEventLevel.Warning);
+
+        var refused = await Deliver(two.DE, "NL", tampered, signature);
+        var unsigned = await Deliver(two.DE, "NL", withdrawal.Body, null);
+        var wrongKey = await Deliver(two.DE, "NL", withdrawal.Body,
+            PeerDirectory.Sign(Encoding.UTF8.GetBytes("another-key-of-at-least-32-characters!!"), Encoding.UTF8.GetBytes(withdrawal.Body)));
+
+        foreach (var reply in new[] { refused, unsigned, wrongKey })
+            Assert.True(Problem.Check(reply, HttpStatusCode.Unauthorized) is null, Problem.Check(reply, HttpStatusCode.Unauthorized));
+        Assert.Equal(before, await two.DE.EventCountAsync());
+        Assert.True(two.DE.Logs.Events.Count(e => e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.Contains("signature")) >= 3);
+        Assert.True(two.DE.Logs.Events.Count(e => e.Level == LogEventLevel.Warning) >= warnings + 3);
+    }
+
+    [Fact]
+    public async Task a_message_from_an_unknown_peer_is_refused_and_changes_nothing()
+    {
+        var id = await two.IssuedAndReceivedAsync();
+        var certificate = (await two.NL.OutboxAsync(id)).Single(m => m.Type == PeerMessageTypes.Certificate);
+        var before = await two.DE.EventCountAsync();
+
+        var fromFrance = await Deliver(two.DE, "FR", certificate.Body.Replace("\"from\":\"NL\"", "\"from\":\"FR\""), Sign(certificate.Body));
+        var noPeer = await Deliver(two.DE, "", certificate.Body, Sign(certificate.Body));
+        // Signed with the NL key, but claiming to come from DE itself: the payload's sender must be the signer.
+        var spoofed = certificate.Body.Replace("\"from\":\"NL\"", "\"from\":\"DE\"");
+        var selfSent = await Deliver(two.DE, "NL", spoofed, Sign(spoofed));
+
+        Assert.True(Problem.Check(fromFrance, HttpStatusCode.Unauthorized) is null, fromFrance.ToString());
+        Assert.True(Problem.Check(noPeer, HttpStatusCode.Unauthorized) is null, noPeer.ToString());
+        Assert.True(Problem.Check(selfSent, HttpStatusCode.BadRequest) is null, selfSent.ToString());
+        Assert.Equal(before, await two.DE.EventCountAsync());
+        Assert.Contains(two.DE.Logs.Events, e => e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.Contains("unknown peer"));
+    }
+}

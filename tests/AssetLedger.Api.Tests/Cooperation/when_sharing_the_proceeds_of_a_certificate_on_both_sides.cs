@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text.Json;
+using AssetLedger.Api.Tests.Distribution;
+using AssetLedger.Api.Tests.Infrastructure;
+using static AssetLedger.Api.Tests.Cooperation.TwoLedgers;
+using static AssetLedger.Api.Tests.Distribution.DistributionKit;
+
+namespace AssetLedger.Api.Tests.Cooperation;
+
+/// <summary>
+/// Art 30: DE executes NL's confiscation certificate, realises the property, distributes the
+/// proceeds (victims first, then the EUR 10,000 threshold and the half), and settles NL's share. NL's
+/// ledger learns each step from DE's ledger; NL's receivables and DE's reconciliation show the same
+/// due, settled and outstanding to the cent.
+/// </summary>
+[Collection(TwoLedgersCollection.Name)]
+public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(TwoLedgers two) : IAsyncLifetime
+{
+    private static readonly Desk De = new("DE", "LKA");
+
+    public Task InitializeAsync()
+    {
+        two.Reset();
+        return Task.CompletedTask;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>NL's certificate received, recognised and executed in DE; a DE case with the property realised for <paramref name="gross"/>.</summary>
+    private async Task<(Guid Certificate, Guid Case)> ExecutedAndRealisedAsync(string gross, string? victimClaim = null)
+    {
+        var id = await two.IssuedAndReceivedAsync(amount: gross);
+        await Command(two.DE, id, "recognition").Ok();
+        await Command(two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money(gross) }).Ok();
+        var caseId = await two.DE.Client.OpenCase(De);
+        if (victimClaim is not null) await two.DE.Client.Claim(De, caseId, "V-DE-1", victimClaim);
+        await two.DE.Client.RealisedAsset(De, caseId, gross);
+        return (id, caseId);
+    }
+
+    private async Task<Reply> DistributeAsync(Guid caseId, Guid certificateId)
+    {
+        var body = Body(Guid.NewGuid(), "eu-2018-1805", "NL");
+        body["certificateId"] = certificateId;
+        return await two.DE.Client.Distributed(De, caseId, body);
+    }
+
+    /// <summary>
+    /// DE's reconciliation row for NL and NL's receivable row from DE, as (due, settled, outstanding),
+    /// which must be equal. The two ledgers serve every test of the class, so the rows are totals
+    /// over every certificate shared so far; each test checks its own share besides.
+    /// </summary>
+    private async Task AssertBothSidesAgreeAsync()
+    {
+        var rec = await two.DE.Client.Get("/api/treasury/reconciliation", De.Treasury).Ok();
+        var row = rec["rows"].EnumerateArray().Single(r => r.GetProperty("payee").GetProperty("type").GetString() == "state" && r.GetProperty("payee").GetProperty("id").GetString() == "NL");
+        var receivables = await two.NL.Client.Get("/api/treasury/receivables", two.NL.Token("treasury")).Ok();
+        var mine = receivables["rows"].EnumerateArray().Single(r => r.GetProperty("fromState").GetString() == "DE");
+        static (string, string, string) Of(JsonElement r) => (r.GetProperty("due").Amount(), r.GetProperty("settled").Amount(), r.GetProperty("outstanding").Amount());
+        Assert.Equal(Of(row), Of(mine));
+    }
+
+    private static (string, string, string) Figures(Reply certificate) =>
+        (certificate["shares"][0].GetProperty("due").Amount(), certificate["shares"][0].GetProperty("settled").Amount(), certificate["shares"][0].GetProperty("outstanding").Amount());
+
+    [Fact]
+    public async Task ten_thousand_and_one_cent_gives_the_issuing_state_5000_01_and_both_sides_agree_to_the_cent_through_settlement()
+    {
+        var (id, caseId) = await ExecutedAndRealisedAsync("10000.01");
+        var d = await DistributeAsync(caseId, id);
+        var nlShare = d.Allocation("state", "NL");
+        Assert.Equal("5000.01", nlShare.GetProperty("amount").Amount());
+        Assert.Equal("5000.00", d.Allocation("treasury", "DE").GetProperty("amount").Amount());
+
+        var nl = await Until(two.NL, id, r => r["shares"].GetArrayLength() == 1);
+        Assert.Equal(("5000.01", "0.00", "5000.01"), Figures(nl));
+        await AssertBothSidesAgreeAsync();
+
+        var distributionId = d["distributionId"].GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await two.DE.Client.Settle(De, caseId, distributionId, nlShare.Id(), "2000.00", "EUR")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await two.DE.Client.Settle(De, caseId, distributionId, nlShare.Id(), "3000.01", "EUR")).Status);
+
+        var settled = await Until(two.NL, id, r => r["shares"][0].GetProperty("payments").GetArrayLength() == 2);
+        Assert.Equal(("5000.01", "5000.01", "0.00"), Figures(settled));
+        Assert.Equal(Figures(settled), Figures(await two.DE.Client.Get($"/api/certificates/{id}", two.DE.Token("treasury")).Ok()));
+        Assert.Equal("TRX-" + nlShare.Id().ToString("N")[..8], settled["shares"][0].GetProperty("payments")[1].GetProperty("bankReference").GetString());
+        await AssertBothSidesAgreeAsync();
+
+        var history = await HistoryTypes(two.NL, id);
+        Assert.Equal(["proceeds_shared", "share_settled", "share_settled"], history.TakeLast(3));
+        Assert.Equal(history.Skip(2), (await HistoryTypes(two.DE, id)).Select(t => t == "certificate_received" ? "receipt_confirmed" : t));
+    }
+
+    [Fact]
+    public async Task ten_thousand_stays_with_the_executing_state_and_the_issuing_ledger_records_a_share_of_zero()
+    {
+        var (id, caseId) = await ExecutedAndRealisedAsync("10000.00");
+        var d = await DistributeAsync(caseId, id);
+        Assert.DoesNotContain(d.Allocations(), a => a.GetProperty("payee").GetProperty("id").GetString() == "NL");
+        Assert.Equal("10000.00", d.Allocation("treasury", "DE").GetProperty("amount").Amount());
+
+        var nl = await Until(two.NL, id, r => r["shares"].GetArrayLength() == 1);
+        Assert.Equal(("0.00", "0.00", "0.00"), Figures(nl));
+        var receivables = await two.NL.Client.Get("/api/treasury/receivables", two.NL.Token("treasury")).Ok();
+        var mine = receivables["shares"].EnumerateArray().Single(s => s.GetProperty("certificateId").GetGuid() == id);
+        Assert.Equal("0.00", mine.GetProperty("outstanding").Amount());
+    }
+
+    [Fact]
+    public async Task victims_are_paid_first_and_the_issuing_state_shares_what_remains()
+    {
+        var (id, caseId) = await ExecutedAndRealisedAsync("30000.00", victimClaim: "10000.00");
+        var d = await DistributeAsync(caseId, id);
+        Assert.Equal("10000.00", d.Allocation("victim", "V-DE-1", "victim").GetProperty("amount").Amount());
+        var nlShare = d.Allocation("state", "NL").GetProperty("amount").Amount();
+        Assert.Equal("10000.00", nlShare); // (30,000.00 - 10,000.00 to the victim) / 2
+
+        var nl = await Until(two.NL, id, r => r["shares"].GetArrayLength() == 1);
+        Assert.Equal(("10000.00", "0.00", "10000.00"), Figures(nl));
+        await AssertBothSidesAgreeAsync();
+    }
+
+    [Fact]
+    public async Task a_distribution_under_a_certificate_not_yet_executed_is_refused_and_changes_nothing()
+    {
+        var id = await two.IssuedAndReceivedAsync(amount: "10000.01");
+        await Command(two.DE, id, "recognition").Ok();
+        var caseId = await two.DE.Client.OpenCase(De);
+        await two.DE.Client.RealisedAsset(De, caseId, "10000.01");
+        var before = await two.DE.EventCountAsync();
+
+        var body = Body(Guid.NewGuid(), "eu-2018-1805", "NL");
+        body["certificateId"] = id;
+        var refused = await two.DE.Client.Distribute(De, caseId, body);
+        body["distributionId"] = Guid.NewGuid();
+        body["counterparty"] = "FR";
+        var wrongState = await two.DE.Client.Distribute(De, caseId, body);
+
+        Assert.True(refused.Status == HttpStatusCode.Conflict, refused.ToString());
+        Assert.Contains("Art 30", refused.Str("detail"));
+        Assert.True(wrongState.Status == HttpStatusCode.BadRequest, wrongState.ToString());
+        Assert.Equal(before, await two.DE.EventCountAsync());
+    }
+}
