@@ -25,7 +25,9 @@ public static class LedgerApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application is this assembly, whoever hosts it (a test host's entry assembly is the test
+        // runner): its Razor pages and static web assets are found by this name.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(LedgerApp).Assembly.GetName().Name });
         configure?.Invoke(builder);
         ThreadPoolFloor.Apply(builder.Configuration);
         builder.Host.UseSerilog((ctx, services, log) => log

@@ -60,20 +60,31 @@ public static class CertificateCommandSlices
     {
         var request = ApiRequest.Of(http);
         if (!Guid.TryParse(idText, out var id)) return Problems.NotFound($"No certificate {idText}.");
-        Guid? commandId = null;
-        var errors = RequestPipeline.Parse(request.CommandBody, f =>
-        {
-            commandId = f.Id("commandId");
-            return slice.Parser.Parse(f);
-        }, out var command);
+        var errors = Prepare(request.CommandBody, slice, id, request, out var prepared);
         if (errors is not null)
         {
             await using var session = store.QuerySession(request.Caller.Jurisdiction);
             return await session.LoadAsync<Certificate>(id, ct) is not null ? Problems.Validation(errors) : Problems.NotFound($"No certificate {id}.");
         }
+        return (await RunAsync(executor, clock, prepared!.Context, prepared.Route, id, prepared.Command, mustExist: true, ct)).ToResult(http);
+    }
+
+    public sealed record Prepared(CommandContext Context, string Route, CertificateCommand Command);
+
+    /// <summary>Parses a command body into its context and core command (the 400 errors otherwise): one path for the API and the web forms.</summary>
+    public static Dictionary<string, string[]>? Prepare(Body body, CertificateCommandSlice slice, Guid id, ApiRequest request, out Prepared? prepared)
+    {
+        prepared = null;
+        Guid? commandId = null;
+        var errors = RequestPipeline.Parse(body, f =>
+        {
+            commandId = f.Id("commandId");
+            return slice.Parser.Parse(f);
+        }, out var command);
+        if (errors is not null) return errors;
         var route = $"POST /api/certificates/{id}/{slice.Name}";
-        var context = request.Context(commandId!.Value, CommandExecutor.Fingerprint(route, command!));
-        return (await RunAsync(executor, clock, context, route, id, command!, mustExist: true, ct)).ToResult(http);
+        prepared = new Prepared(request.Context(commandId!.Value, CommandExecutor.Fingerprint(route, command!)), route, command!);
+        return null;
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ namespace AssetLedger.Api.Web;
 public static partial class FormBody
 {
     private static readonly HashSet<string> Integers = new(StringComparer.Ordinal) { "expectedVersion", "priorityRank" };
-    private static readonly HashSet<string> Booleans = new(StringComparer.Ordinal) { "deductCosts" };
+    private static readonly HashSet<string> Booleans = new(StringComparer.Ordinal) { "deductCosts", "urgent", "victimRestitution" };
     private static readonly HashSet<string> Skipped = new(StringComparer.Ordinal) { "__RequestVerificationToken", "action" };
 
     /// <summary>What a browser's datetime-local input sends: minutes, or seconds and fractions.</summary>

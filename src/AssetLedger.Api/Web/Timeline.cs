@@ -36,6 +36,12 @@ public static class Timeline
         if (Str(d, "orderId") is { } id && Guid.TryParse(id, out var orderId)) return orders.GetValueOrDefault(orderId, "order " + Display.Short(orderId));
         if (e.Type == "asset_released" && Str(d, "reason") is { } reason) return "reason: " + reason.Replace('_', ' ') + (Str(d, "note") is { } note ? $" ({note})" : "");
         if (e.Type == "case_closed" && Str(d, "reason") is { } closeReason) return "reason: " + closeReason;
+        if (e.StreamKind == "certificate" && (d.TryGetProperty("grounds", out var grounds) || d.TryGetProperty("reason", out _)))
+            return string.Join(" ", new[]
+            {
+                grounds.ValueKind == JsonValueKind.Array ? "grounds " + string.Join(", ", grounds.EnumerateArray().Select(g => g.GetString())) + ":" : null,
+                Str(d, "reason"),
+            }.Where(p => p is not null));
         if (e.Type == "victim_claim_registered" && Str(d, "basis") is { } basis) return basis;
         if (e.Type == "distribution_computed" && d.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object)
             return $"regime {Str(result, "regime")} ({Str(result, "ruleVersion")})";

@@ -83,8 +83,29 @@ public abstract class WebPage : PageModel
             Response.StatusCode = 400;
             return null;
         }
+        return await ShowAsync(bus.InvokeAsync<Outcome>(message!, ct), next, done);
+    }
+
+    /// <summary>
+    /// Runs a command that does not travel on Wolverine (a certificate command, which the executor
+    /// runs directly, as the API does) and shows its outcome like <see cref="InvokeAsync(IMessageBus, string, Dictionary{string, string[]}?, object?, string, string, CancellationToken)"/>.
+    /// </summary>
+    protected async Task<IActionResult?> RunAsync(string form, Dictionary<string, string[]>? errors, Func<Task<Outcome>> run, string next, string done)
+    {
+        PostedForm = form;
+        if (errors is not null)
+        {
+            Errors = errors;
+            Response.StatusCode = 400;
+            return null;
+        }
+        return await ShowAsync(run(), next, done);
+    }
+
+    private async Task<IActionResult?> ShowAsync(Task<Outcome> running, string next, string done)
+    {
         // The API's deadline: a database that does not answer gives the form back with a 503, never a hang.
-        var outcome = await RequestPipeline.WithinDeadline(bus.InvokeAsync<Outcome>(message!, ct), HttpContext, GetType())
+        var outcome = await RequestPipeline.WithinDeadline(running, HttpContext, GetType())
             ?? new Outcome.Unavailable("The database did not answer in time; submit the form again (it will not be recorded twice).");
         switch (outcome)
         {

@@ -86,6 +86,7 @@ public static class WebSetup
         ], CookieScheme, "name", "role"));
 }
 
+
 /// <summary>The demo users of the development sign-in page: one per role of NL/FIOD, and an investigator of another agency.</summary>
 public sealed record DemoUser(string Sub, string Name, string Role, string Jurisdiction, string Agency, string Does)
 {
@@ -98,4 +99,15 @@ public sealed record DemoUser(string Sub, string Name, string Role, string Juris
         new("demo-admin", "Demo Admin", "admin", "NL", "FIOD", "operator; reads like the auditor"),
         new("demo-kmar-investigator", "Demo KMAR Investigator", "investigator", "NL", "KMAR", "an investigator of another agency: sees only cases KMAR takes part in"),
     ];
+
+    /// <summary>
+    /// The demo users of a ledger: NL's (above), or, on a ledger of another State (<c>Cooperation:State</c>,
+    /// e.g. DE beside NL in ops/run-two.sh), the same roles of that State's asset recovery office.
+    /// </summary>
+    public static IReadOnlyList<DemoUser> For(string? state) =>
+        state is null or "NL" ? All : All.Where(u => u.Agency == "FIOD").Select(u => u with
+        {
+            Name = u.Name.Replace("Demo ", $"Demo {state} "), Jurisdiction = state, Agency = "ARO",
+            Does = u.Does.Replace("NL", state),
+        }).ToList();
 }

@@ -72,6 +72,7 @@ public sealed class Ledger : IAsyncDisposable
             [$"Cooperation:Peers:{peer.State}:Key"] = PeerKey,
             ["Cooperation:PollMilliseconds"] = "100",
             ["Cooperation:MaxRetrySeconds"] = "1",
+            ["Auth:DemoSignIn"] = "true",
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         var built = LedgerApp.Build(["--urls", $"http://127.0.0.1:{Port}", "--environment", "Testing"], b =>

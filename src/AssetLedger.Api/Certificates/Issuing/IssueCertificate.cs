@@ -16,13 +16,27 @@ public static class IssueCertificateSlice
     private static async Task<IResult> IssueCertificate(HttpContext http, CommandExecutor executor, NodaTime.IClock clock, Cooperation.PeerDirectory peers, CancellationToken ct)
     {
         var request = ApiRequest.Of(http);
-        // One ledger per State: its prosecutors issue in the name of that State, to a State whose
-        // ledger it knows (otherwise the certificate could never be transmitted).
-        if (peers.State is null)
-            return Problems.Conflict("This ledger does not take part in cooperation: Cooperation:State is not configured.");
-        if (request.Caller.Jurisdiction != peers.State)
-            return Problems.Forbidden($"Certificates of this ledger are issued by {peers.State}; you act for {request.Caller.Jurisdiction}.");
-        var errors = RequestPipeline.Parse(request.CommandBody, f =>
+        if (Refusal(peers, request.Caller) is { } refusal)
+            return refusal.Status == 403 ? Problems.Forbidden(refusal.Detail) : Problems.Conflict(refusal.Detail);
+        var errors = Prepare(request.CommandBody, peers, request, out var prepared);
+        if (errors is not null) return Problems.Validation(errors);
+        return (await Run(executor, clock, prepared!, ct)).ToResult(http);
+    }
+
+    /// <summary>
+    /// One ledger per State: its prosecutors issue in the name of that State (403 otherwise), and only
+    /// a ledger that takes part in cooperation issues at all (409).
+    /// </summary>
+    public static (int Status, string Detail)? Refusal(Cooperation.PeerDirectory peers, Caller caller) =>
+        peers.State is null ? (409, "This ledger does not take part in cooperation: Cooperation:State is not configured.")
+        : caller.Jurisdiction != peers.State ? (403, $"Certificates of this ledger are issued by {peers.State}; you act for {caller.Jurisdiction}.")
+        : null;
+
+    /// <summary>Parses the certificate (the 400 errors otherwise), to a State whose ledger this one knows: one path for the API and the web form.</summary>
+    public static Dictionary<string, string[]>? Prepare(Body body, Cooperation.PeerDirectory peers, ApiRequest request, out CertificateCommandSlices.Prepared? prepared)
+    {
+        prepared = null;
+        var errors = RequestPipeline.Parse(body, f =>
         {
             var c = Parse(f, request.Caller.Jurisdiction);
             if (c is not null && peers.Find(c.Details.ExecutingState) is null)
@@ -32,10 +46,15 @@ public static class IssueCertificateSlice
             }
             return c;
         }, out var command);
-        if (errors is not null) return Problems.Validation(errors);
-        var context = request.Context(command!.CertificateId, CommandExecutor.Fingerprint("POST /api/certificates", command));
-        return (await CertificateCommandSlices.RunAsync(executor, clock, context, "POST /api/certificates", command.CertificateId, command, mustExist: false, ct)).ToResult(http);
+        if (errors is not null) return errors;
+        prepared = new CertificateCommandSlices.Prepared(request.Context(command!.CertificateId, CommandExecutor.Fingerprint(Route, command)), Route, command);
+        return null;
     }
+
+    public const string Route = "POST /api/certificates";
+
+    public static Task<Outcome> Run(CommandExecutor executor, NodaTime.IClock clock, CertificateCommandSlices.Prepared prepared, CancellationToken ct) =>
+        CertificateCommandSlices.RunAsync(executor, clock, prepared.Context, Route, ((IssueCertificate)prepared.Command).CertificateId, prepared.Command, mustExist: false, ct);
 
     /// <summary>The certificate's data elements, checked field by field (every error at once).</summary>
     public static IssueCertificate? Parse(Fields f, string issuingState)

@@ -1,0 +1,24 @@
+using AssetLedger.Api.Certificates;
+using AssetLedger.Certificates;
+using Microsoft.AspNetCore.Mvc;
+using NodaTime;
+
+namespace AssetLedger.Api.Web.Certificates;
+
+/// <summary>The certificates of the caller's jurisdiction (GET /api/certificates): issued by us, and received from other States.</summary>
+public sealed class IndexModel(IDocumentStore store, IClock clock, JurisdictionCalendar calendar) : WebPage
+{
+    public IReadOnlyList<CertificateResponse> Items { get; private set; } = [];
+    public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (RefuseWithout("GET /api/certificates") is { } refusal) return refusal;
+        Zone = calendar.ZoneOf(Caller.Jurisdiction);
+        await using var session = store.QuerySession(Caller.Jurisdiction);
+        var now = clock.GetCurrentInstant();
+        Items = (await session.Query<Certificate>().Take(500).ToListAsync(ct))
+            .OrderByDescending(c => c.IssuedAt).ThenBy(c => c.Id).Select(c => CertificateResponse.From(c, now)).ToList();
+        return Page();
+    }
+}
