@@ -28,7 +28,7 @@ peer_key=$(key_file "$data/peer-key-nl-de")
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 dll=src/AssetLedger.Api/bin/Release/net10.0/AssetLedger.Api.dll
 echo "Building the service (Release)..." >&2
-dotnet build src/AssetLedger.Api -c Release -nologo -v quiet >&2
+dotnet build src/AssetLedger.Api -c Release -nologo -v quiet >&2 | grep -v ": warning " >&2 || true
 
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null' INT TERM EXIT
@@ -38,8 +38,8 @@ start() { # state url connection-string peer-state peer-url
     echo "$1 already answers at $2; not starting a second one." >&2
     return
   fi
-  ConnectionStrings__AssetLedger="$3" Auth__SigningKey="$signing_key" ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$2" \
-    Cooperation__State="$1" Cooperation__Peers__"$4"__BaseUrl="$5" Cooperation__Peers__"$4"__Key="$peer_key" \
+  env ConnectionStrings__AssetLedger="$3" Auth__SigningKey="$signing_key" ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="$2" \
+    Cooperation__State="$1" "Cooperation__Peers__${4}__BaseUrl=$5" "Cooperation__Peers__${4}__Key=$peer_key" \
     dotnet "$dll" &
   pids+=("$!")
 }
