@@ -2,6 +2,7 @@
 # The performance benchmark of quality.md (P1–P5, P7; see docs/benchmarks.md).
 #
 # usage: ops/bench.sh [--quick] [--json PATH] [--keep-db] [benchmark options, e.g. --assets 20000]
+#        ops/bench.sh --roundtrip N   the certificate round trip NL→DE→NL between two service processes
 #
 #   --quick       smaller data and shorter windows (finishes in a few minutes); the default is the
 #                 full run with the sizes of quality.md (100,000 assets, 1,000,000 events: long)
@@ -51,17 +52,19 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$bench_pid" 2>/dev/null || break; sleep 0.2; done
   fi
   # The benchmark stops the service itself; this catches a benchmark that died.
-  if [[ -s "$pidfile" ]]; then
+  for pf in "$pidfile" "$pidfile.de"; do
+  if [[ -s "$pf" ]]; then
     local pid
-    pid=$(cat "$pidfile")
+    pid=$(cat "$pf")
     if kill -0 "$pid" 2>/dev/null; then
       echo "bench.sh: stopping the service (pid $pid)" >&2
       kill "$pid" 2>/dev/null || true
       for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
       kill -9 "$pid" 2>/dev/null || true
     fi
-    rm -f "$pidfile"
+    rm -f "$pf"
   fi
+  done
   if ((keep_db)); then
     echo "bench.sh: PostgreSQL left running: $cs (stop: ops/postgres.sh stop $pgdata)" >&2
   else

@@ -38,6 +38,8 @@ public sealed class BenchOptions
     public string? PidFile { get; private set; }
     public string WorkDir { get; private set; } = ".data/bench";
     public string? Note { get; private set; }
+    /// <summary>Run the two-ledger message round trip with this many certificates instead of P1–P7.</summary>
+    public int? RoundTrips { get; private set; }
     public Sizes Sizes { get; private set; } = Sizes.Full;
 
     public string ServiceLog => Path.Combine(WorkDir, "service.log");
@@ -48,6 +50,7 @@ public sealed class BenchOptions
                  [--service-dll PATH] [--port 55451] [--work-dir .data/bench] [--pid-file PATH] [--note TEXT]
                  [--assets N] [--history-events N] [--distributions N] [--rebuild-events N]
                  [--duration SECONDS] [--warmup SECONDS] [--steady-state SECONDS] [--samples N] [--clients N]
+                 [--roundtrip N]   (instead: the NL→DE→NL certificate round trip over N certificates)
         Normally run through ops/bench.sh, which starts PostgreSQL and builds everything in Release.
         """;
 
@@ -68,6 +71,7 @@ public sealed class BenchOptions
                 case "--pid-file": o.PidFile = Next(); break;
                 case "--work-dir": o.WorkDir = Next(); break;
                 case "--note": o.Note = Next(); break;
+                case "--roundtrip": o.RoundTrips = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--assets" or "--history-events" or "--distributions" or "--rebuild-events"
                     or "--duration" or "--warmup" or "--steady-state" or "--samples" or "--clients":
                     var key = args[i];

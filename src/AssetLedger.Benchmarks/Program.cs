@@ -18,7 +18,7 @@ ThreadPool.SetMinThreads(Math.Max(16, options.Sizes.Clients * 2), Math.Max(16, o
 
 try
 {
-    return await new BenchRun(options).RunAsync();
+    return options.RoundTrips is { } n ? await RoundTrip.RunAsync(options, n) : await new BenchRun(options).RunAsync();
 }
 catch (BenchmarkException ex)
 {

@@ -9,17 +9,23 @@ namespace AssetLedger.Benchmarks;
 /// file (not piped through this process), its pid written to a file so that ops/bench.sh can stop it
 /// if this process dies.
 /// </summary>
-public sealed class ServiceHost(BenchOptions options, string signingKey) : IDisposable
+public sealed class ServiceHost(BenchOptions options, string signingKey, ServiceHost.Instance? instance = null) : IDisposable
 {
-    private Process? process;
+    /// <summary>A second instance beside the first (the round-trip benchmark's other ledger): its port, database, log, pid file and extra settings.</summary>
+    public sealed record Instance(int Port, string ConnectionString, string Log, string? PidFile, IReadOnlyDictionary<string, string> Settings);
 
-    public string BaseUrl => $"http://127.0.0.1:{options.Port}";
+    private Process? process;
+    private int Port => instance?.Port ?? options.Port;
+    private string Log => instance?.Log ?? options.ServiceLog;
+    private string? PidFile => instance is null ? options.PidFile : instance.PidFile;
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
     public int Pid => process?.Id ?? throw new InvalidOperationException("The service is not running.");
     public bool Running => process is { HasExited: false };
 
-    public IDictionary<string, string> Environment => new Dictionary<string, string>
+    public IDictionary<string, string> Environment => new Dictionary<string, string>(instance?.Settings ?? new Dictionary<string, string>())
     {
-        ["ConnectionStrings__AssetLedger"] = options.ConnectionString,
+        ["ConnectionStrings__AssetLedger"] = instance?.ConnectionString ?? options.ConnectionString,
         ["Auth__SigningKey"] = signingKey,
         ["ASPNETCORE_URLS"] = BaseUrl,
         // The configuration it is deployed with: Production (no scope validation of the dependency
@@ -36,7 +42,7 @@ public sealed class ServiceHost(BenchOptions options, string signingKey) : IDisp
         if (Running) throw new InvalidOperationException("The service is already running.");
         var dll = Path.GetFullPath(options.ServiceDll);
         if (!File.Exists(dll)) throw new BenchmarkException($"Service not built: {dll} (ops/bench.sh builds it in Release).");
-        var log = Path.GetFullPath(options.ServiceLog);
+        var log = Path.GetFullPath(Log);
         File.AppendAllText(log, $"{System.Environment.NewLine}==== benchmark starts the service at {DateTime.UtcNow:O} ===={System.Environment.NewLine}");
 
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(dll)! };
@@ -52,7 +58,7 @@ public sealed class ServiceHost(BenchOptions options, string signingKey) : IDisp
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
         process = Process.Start(psi) ?? throw new BenchmarkException("Could not start the service process.");
-        if (options.PidFile is not null) File.WriteAllText(options.PidFile, process.Id.ToString(CultureInfo.InvariantCulture));
+        if (PidFile is not null) File.WriteAllText(PidFile, process.Id.ToString(CultureInfo.InvariantCulture));
 
         while (clock.Elapsed < TimeSpan.FromSeconds(180))
         {
@@ -86,7 +92,7 @@ public sealed class ServiceHost(BenchOptions options, string signingKey) : IDisp
         }
         process.Dispose();
         process = null;
-        if (options.PidFile is not null) File.Delete(options.PidFile);
+        if (PidFile is not null) File.Delete(PidFile);
     }
 
     /// <summary>

@@ -111,12 +111,13 @@ public static class CertificateCommandSlices
                 var answer = next is null
                     ? throw new InvalidOperationException($"A {command.Name} on an absent certificate produced nothing.")
                     : new Outcome.Done(CertificateResponse.From(next, now), next.Version, created, created ? $"/api/certificates/{id}" : null);
+                var executedElsewhere = next!.Role == CertificateRole.Issuing && events.Any(e => e is CertificateExecuted);
                 return new Verdict.Accept(events, answer)
                 {
-                    Beyond = messages.Count == 0 ? null : (session, _) =>
+                    Beyond = messages.Count == 0 && !executedElsewhere ? null : async (session, ct) =>
                     {
                         Store(session, messages);
-                        return Task.FromResult<Outcome?>(null);
+                        return executedElsewhere ? await NotifyOtherExecutingStatesAsync(session, next, now, ct) : null;
                     },
                 };
             case Applied.Refused { Refusal: var refusal }:
@@ -149,6 +150,22 @@ public static class CertificateCommandSlices
         }
     }
 
+    /// <summary>
+    /// Issuing side, an execution reported under one certificate of an order executed in several States
+    /// (Arts 16(2)-(3), 18(4)): every other open certificate of the order is told what remains, in the
+    /// transaction that records the execution, so no executing State can recover more than is left.
+    /// </summary>
+    private static async Task<Outcome?> NotifyOtherExecutingStatesAsync(IDocumentSession session, Certificate executed, NodaTime.Instant now, CancellationToken ct)
+    {
+        var reference = executed.Details.OrderReference;
+        var others = await session.Query<Certificate>()
+            .Where(c => c.Role == CertificateRole.Issuing && c.Details.OrderReference == reference && c.Id != executed.Id).ToListAsync(ct);
+        if (others.Count == 0 || CertificateDecider.RemainingOfOrder([executed, .. others]) is not { } remaining) return null;
+        foreach (var other in others.Where(c => c.ExecutedValue is null))
+            if (await AppendAsync(session, other.Id, new NotifyRemainingAmount(remaining), now, ct) is { } refusal) return refusal;
+        return null;
+    }
+
     private abstract record Applied
     {
         public sealed record Accepted(IReadOnlyList<object> Events, Certificate? Next, IReadOnlyList<OutboxMessage> Messages) : Applied;
@@ -179,9 +196,9 @@ public static class CertificateCommandSlices
         }
     }
 
+    /// <summary>The messages go in the command's transaction; <see cref="OutboxCommitListener"/> wakes the delivery once it commits.</summary>
     private static void Store(IDocumentSession session, IReadOnlyList<OutboxMessage> messages)
     {
         foreach (var m in messages) session.Store(m);
-        Outbox.Signal();
     }
 }

@@ -30,11 +30,24 @@ public sealed class OutboxMessage
     public string? LastResult { get; set; }
 }
 
+/// <summary>
+/// Wakes the delivery loop when a transaction that wrote outbox messages has committed: a signal
+/// before the commit would find nothing to send and leave the message for the next poll.
+/// </summary>
+public sealed class OutboxCommitListener : Marten.DocumentSessionListenerBase
+{
+    public override Task AfterCommitAsync(IDocumentSession session, Marten.Services.IChangeSet commit, CancellationToken token)
+    {
+        if (commit.Inserted.OfType<OutboxMessage>().Any() || commit.Updated.OfType<OutboxMessage>().Any(m => !m.Delivered)) Outbox.Signal();
+        return Task.CompletedTask;
+    }
+}
+
 public static class Outbox
 {
     private static readonly SemaphoreSlim signal = new(0, int.MaxValue);
 
-    /// <summary>Wakes the delivery loop after a commit that wrote messages (it also polls).</summary>
+    /// <summary>Wakes the delivery loop (after a commit that wrote messages: <see cref="OutboxCommitListener"/>; it also polls).</summary>
     public static void Signal()
     {
         if (signal.CurrentCount == 0) signal.Release();
@@ -54,6 +67,8 @@ public static class Outbox
         {
             (CertificateRole.Issuing, CertificateTransmitted) => (PeerMessageTypes.Certificate, 0, new CertificatePayload(next.Kind, d)),
             (CertificateRole.Issuing, CertificateWithdrawn w) => (PeerMessageTypes.Withdrawal, 0, new WithdrawalPayload(w.Reason)),
+            // Each notice is its own message (numbered by the stream's version): a later one lowers the cap further.
+            (CertificateRole.Issuing, RemainingAmountNotified r) => (PeerMessageTypes.Remaining, (int)next.Version, new RemainingPayload(r.Remaining)),
             (CertificateRole.Executing, _) when CertificateReports.IsReported(e) =>
                 (PeerMessageTypes.Report, next.Reports, new ReportPayload(next.Reports, e.GetType().Name, PeerMessageTypes.Payload(e))),
             _ => null,

@@ -219,5 +219,6 @@ public static class MartenSetup
         opts.Schema.For<Audit.ChainHead>();
         opts.Schema.For<CaseReference>();
         opts.Schema.For<Cooperation.OutboxMessage>().Index(m => m.Delivered);
+        opts.Listeners.Add(new Cooperation.OutboxCommitListener());
     }
 }

@@ -45,7 +45,10 @@ public sealed record WithdrawCertificate(string Reason) : CertificateCommand
 public sealed record ReceiveWithdrawal(string Reason) : CertificateCommand
 { public override string Name => "withdrawal-received"; }
 
-/// <summary>Executing side: the issuing State says what remains of the order (a peer message).</summary>
+/// <summary>
+/// What remains of the order (Arts 16(2)-(3), 18(4)): on the issuing side, the notice to this
+/// certificate's executing State after an execution elsewhere; on the executing side, its receipt.
+/// </summary>
 public sealed record NotifyRemainingAmount(Money Remaining) : CertificateCommand
 { public override string Name => "remaining-amount"; }
 
@@ -99,6 +102,9 @@ public static class CertificateDecider
                 : certificate is { Kind: CertificateKind.Confiscation, Status: CertificateStatus.Executed }
                     ? new Decision.Refuse("The confiscation was executed before the withdrawal arrived; it cannot be undone.")
                     : Decision.Of(new CertificateWithdrawn(c.Reason, now)),
+            NotifyRemainingAmount c when !executing => status.IsClosed() || status is CertificateStatus.Issued
+                ? new Decision.Accept([]) // nothing to tell: closed, or not yet sent (the certificate itself goes with the order's amount)
+                : DecideRemaining(c, certificate, now),
             _ when !executing => NotIn(command, certificate),
             _ when status.IsClosed() => NotIn(command, certificate),
             ConsultIssuingAuthority c when status is not CertificateStatus.Executed =>
@@ -191,6 +197,20 @@ public static class CertificateDecider
         if (certificate.Kind == CertificateKind.Confiscation && c.Value is null && certificate.Details.AmountForExecutingState is not null)
             return Invalid("value", "A confiscation of a sum of money needs the amount obtained.");
         return Decision.Of(new CertificateExecuted(c.Value, c.Note, now));
+    }
+
+    /// <summary>
+    /// The issuing side's view of an order executed in several States (Arts 16(2)-(3), 18(4)): what
+    /// the order's total leaves after every execution reported under its certificates (never below
+    /// zero), or null when the order names no sum.
+    /// </summary>
+    public static Money? RemainingOfOrder(IEnumerable<Certificate> certificatesOfOrder)
+    {
+        var all = certificatesOfOrder.ToList();
+        if (all.Select(c => c.Details.OrderTotal).FirstOrDefault(t => t is not null) is not { } total) return null;
+        var recovered = all.Where(c => c.ExecutedValue is { } v && v.Currency == total.Currency)
+            .Aggregate(0m, (sum, c) => sum + c.ExecutedValue!.Value.Amount);
+        return new Money(Math.Max(0m, total.Amount - recovered), total.Currency);
     }
 
     /// <summary>

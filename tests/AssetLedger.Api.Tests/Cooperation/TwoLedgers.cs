@@ -151,10 +151,10 @@ public sealed class TwoLedgers : IAsyncLifetime
     }
 
     /// <summary>Issues (as NL's prosecutor) and transmits a certificate, and waits until both sides show the receipt.</summary>
-    public async Task<Guid> IssuedAndReceivedAsync(string kind = "confiscation", string amount = "10000.01", bool urgent = false)
+    public async Task<Guid> IssuedAndReceivedAsync(string kind = "confiscation", string amount = "10000.01", bool urgent = false, string? total = null, string? reference = null)
     {
         var id = Guid.NewGuid();
-        var issued = await NL.Client.Post("/api/certificates", Certificate(id, kind, amount, urgent: urgent), NL.Token("prosecutor"));
+        var issued = await NL.Client.Post("/api/certificates", Certificate(id, kind, amount, total, urgent, reference), NL.Token("prosecutor"));
         Assert.True(issued.Status == HttpStatusCode.Created, issued.ToString());
         await NL.Client.Post($"/api/certificates/{id}/transmit", new { commandId = Guid.NewGuid() }, NL.Token("prosecutor")).Ok();
         await Until(DE, id, r => r.Status == HttpStatusCode.OK && r.Str("status") == "received");
@@ -171,10 +171,10 @@ public sealed class TwoLedgers : IAsyncLifetime
         return history.Json.EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToList();
     }
 
-    public static object Certificate(Guid id, string kind = "confiscation", string amount = "10000.01", string? total = null, bool urgent = false) => new
+    public static object Certificate(Guid id, string kind = "confiscation", string amount = "10000.01", string? total = null, bool urgent = false, string? reference = null) => new
     {
         certificateId = id, kind, executingState = "DE", issuingAuthority = "Openbaar Ministerie Rotterdam",
-        orderReference = "RTM-2026-0042", issuedOn = "2026-02-01", finalOn = kind == "confiscation" ? "2026-02-20" : null,
+        orderReference = reference ?? "RTM-" + id.ToString("N")[..8], issuedOn = "2026-02-01", finalOn = kind == "confiscation" ? "2026-02-20" : null,
         amountForExecutingState = Scenarios.Money(amount), orderTotal = total is null ? null : Scenarios.Money(total),
         items = new[] { new { description = "Account at Deutsche Bank", identifiers = new { iban = "DE89370400440532013000" }, location = "Frankfurt am Main" } },
         urgent, victimRestitution = false, offence = "trafficking_in_human_beings",

@@ -129,4 +129,30 @@ public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers
         var forAnotherState = await two.NL.Client.Post("/api/certificates", Certificate(Guid.NewGuid()), Tokens.For("prosecutor", "ES", "UDEF"));
         Assert.Equal(HttpStatusCode.Forbidden, forAnotherState.Status);
     }
+
+    [Fact]
+    public async Task an_execution_under_one_certificate_of_an_order_lowers_what_the_others_may_recover()
+    {
+        // One order of EUR 15,000.00 with two certificates (Art 16(2)-(3)); both go to DE here, as two
+        // ledgers are running, but the issuing ledger treats them as any two executing States.
+        var reference = "RTM-MULTI-" + Guid.NewGuid().ToString("N")[..6];
+        var first = await two.IssuedAndReceivedAsync(amount: "10000.00", total: "15000.00", reference: reference);
+        var second = await two.IssuedAndReceivedAsync(amount: "10000.00", total: "15000.00", reference: reference);
+        await Command(two.DE, first, "recognition").Ok();
+        await Command(two.DE, second, "recognition").Ok();
+
+        await Command(two.DE, first, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("10000.00") }).Ok();
+
+        var told = await Until(two.DE, second, r => r["remainingNotified"].ValueKind == System.Text.Json.JsonValueKind.Object);
+        Assert.Equal("5000.00", told["remainingNotified"].GetProperty("amount").GetString());
+        Assert.Equal("5000.00", told["executionCap"].GetProperty("amount").GetString());
+        var tooMuch = await Command(two.DE, second, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("5000.01") });
+        Assert.Equal(HttpStatusCode.Conflict, tooMuch.Status);
+        Assert.Contains("Arts 16(2)-(3), 18(4)", tooMuch.Str("detail"));
+        await Command(two.DE, second, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("5000.00") }).Ok();
+
+        await Until(two.NL, second, r => r.Str("status") == "executed");
+        Assert.Contains("remaining_amount_notified", await HistoryTypes(two.NL, second));
+        Assert.Equal(["certificate_received", "certificate_recognised", "remaining_amount_notified", "certificate_executed"], await HistoryTypes(two.DE, second));
+    }
 }
