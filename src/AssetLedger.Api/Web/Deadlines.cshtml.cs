@@ -1,12 +1,13 @@
 using AssetLedger.Api.Deadlines;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
+using AssetLedger.Certificates;
 using NodaTime.Text;
 
 namespace AssetLedger.Api.Web;
 
 /// <summary>The deadlines of GET /api/deadlines (same query, same visibility), with the case and asset they belong to.</summary>
-public sealed class DeadlinesModel(IDocumentStore store, JurisdictionCalendar calendar) : WebPage
+public sealed class DeadlinesModel(IDocumentStore store, JurisdictionCalendar calendar, IClock clock) : WebPage
 {
     public const string Route = "GET /api/deadlines";
 
@@ -15,6 +16,10 @@ public sealed class DeadlinesModel(IDocumentStore store, JurisdictionCalendar ca
     public IReadOnlyList<Deadline> Items { get; private set; } = [];
     public IReadOnlyDictionary<Guid, Case> Cases { get; private set; } = new Dictionary<Guid, Case>();
     public IReadOnlyDictionary<Guid, Asset> Assets { get; private set; } = new Dictionary<Guid, Asset>();
+
+    /// <summary>The open time limits of the certificates this ledger executes (Art 9(3), Art 20(1)), soonest first; missed ones stay until decided.</summary>
+    public IReadOnlyList<(AssetLedger.Certificates.Certificate Certificate, AssetLedger.Api.Certificates.CertificateDeadlineDto Limit)> CertificateLimits { get; private set; } = [];
+    public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -31,6 +36,13 @@ public sealed class DeadlinesModel(IDocumentStore store, JurisdictionCalendar ca
         var assetIds = Items.Select(d => d.AssetId).Distinct().ToArray();
         Cases = (await session.LoadManyAsync<Case>(ct, caseIds)).ToDictionary(c => c.Id);
         Assets = (await session.LoadManyAsync<Asset>(ct, assetIds)).ToDictionary(a => a.Id);
+        Zone = calendar.ZoneOf(Caller.Jurisdiction);
+        var now = clock.GetCurrentInstant();
+        var executing = await session.Query<AssetLedger.Certificates.Certificate>().Where(c => c.Role == AssetLedger.Certificates.CertificateRole.Executing).ToListAsync(ct);
+        CertificateLimits = executing.Where(c => !c.Status.IsClosed())
+            .SelectMany(c => AssetLedger.Api.Certificates.CertificateResponse.From(c, now).Deadlines.Where(d => !d.Met).Select(d => (c, d)))
+            .Where(x => limit is null || x.d.Due.InZone(Zone).Date <= limit)
+            .OrderBy(x => x.d.Due).ToList();
         return Page();
     }
 

@@ -25,7 +25,7 @@ public static class ExchangeArbitraries
     private static readonly string[] Kinds =
     [
         "consult", "recognise", "refuse", "partly", "postpone", "execute", "impossible", "sweep",
-        "withdraw", "deliver", "deliver", "deliver", "replay", "deliver-withdrawal",
+        "withdraw", "deliver", "deliver", "deliver", "replay", "deliver-withdrawal", "share", "pay",
     ];
 
     public static Arbitrary<Exchange> Exchanges() => Arb.From(
@@ -118,6 +118,9 @@ public class when_interleaving_reports_and_retries
                 case "execute": l.Execute(new ExecuteCertificate(Eur(150_000m + step.Pick), null)); break;
                 case "impossible": l.Execute(new DeclareExecutionImpossible([impossibility], "gone")); break;
                 case "sweep": l.Execute(new RecordMissedDeadlines()); break;
+                // Art 30(7) on an executed confiscation: a share (one allocation per pick) and payments of it.
+                case "share": l.Execute(new RecordShare(Guid.Empty, Allocation(step.Pick % 2), Eur(75_000m + step.Pick), "eu-2018-1805", "half")); break;
+                case "pay": l.Execute(new RecordShareSettlement(Guid.Empty, Allocation(step.Pick % 2), Eur(10_000m + step.Pick), new LocalDate(2026, 7, 1), $"TRX-{step.Pick}")); break;
                 case "withdraw": l.Withdraw(); break;
                 case "deliver" when l.Pending.Count > 0: l.Deliver(l.Pending.ElementAt(step.Pick % l.Pending.Count)); break;
                 case "replay": l.Deliver(1 + step.Pick % l.Sent.Count); break;
@@ -135,7 +138,10 @@ public class when_interleaving_reports_and_retries
         Assert.Equal(l.Executing.MissedDeadlines, l.Issuing.MissedDeadlines);
         Assert.Equal(l.Executing.Refusal, l.Issuing.Refusal);
         Assert.Equal(l.Executing.ReceivedAt, l.Issuing.ReceivedAt);
+        Assert.Equal(l.Executing.Shares.Select(x => (x.AllocationId, x.Due, x.Settled)), l.Issuing.Shares.Select(x => (x.AllocationId, x.Due, x.Settled)));
     }
+
+    private static Guid Allocation(int i) => new($"0a000000-0000-0000-0000-00000000000{i}");
 
     [Property(Arbitrary = [typeof(ExchangeArbitraries)], MaxTest = 3000)]
     public void both_ledgers_end_in_the_same_state(Exchange exchange) => Run(exchange);
