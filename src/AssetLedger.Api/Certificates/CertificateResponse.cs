@@ -13,7 +13,7 @@ public sealed record CertificateResponse(
     CertificateDetails Details, Instant IssuedAt, Instant? TransmittedAt, Instant? ReceivedAt, Instant? RecognisedAt,
     Instant? ExecutedAt, Money? ExecutedValue, Money? RecognisedAmount, Money? RemainingNotified, Money? ExecutionCap,
     IReadOnlyList<Consultation> Consultations, GroundedDecision? Refusal, GroundedDecision? Postponement,
-    GroundedDecision? Impossibility, string? WithdrawalReason, IReadOnlyList<CertificateDeadlineDto> Deadlines, IReadOnlyList<CertificateShare> Shares,
+    GroundedDecision? Impossibility, string? WithdrawalReason, IReadOnlyList<CertificateDeadlineDto> Deadlines, IReadOnlyList<CertificateShare> Shares, IReadOnlyList<CostProposal> CostProposals,
     IReadOnlyList<string> Actions, int Reports, long Version, Instant UpdatedAt)
 {
     public static CertificateResponse From(Certificate c, Instant now) => new(
@@ -21,7 +21,7 @@ public sealed record CertificateResponse(
         c.ExecutedAt, c.ExecutedValue, c.RecognisedAmount, c.RemainingNotified, c.ExecutionCap,
         c.Consultations, c.Refusal, c.Postponement, c.Impossibility, c.WithdrawalReason,
         CertificateDeadlines.Of(c).Select(d => new CertificateDeadlineDto(d.Kind, d.Due, d.LegalBasis, d.Met, d.Missed, !d.Met && now > d.Due && !c.Status.IsClosed())).ToList(),
-        c.Shares,
+        c.Shares, c.CostProposals,
         CertificateDecider.Offers(c).Order(StringComparer.Ordinal).ToList(), c.Reports, c.Version, c.UpdatedAt);
 }
 

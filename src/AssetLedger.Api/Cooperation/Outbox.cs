@@ -69,6 +69,8 @@ public static class Outbox
             (CertificateRole.Issuing, CertificateWithdrawn w) => (PeerMessageTypes.Withdrawal, 0, new WithdrawalPayload(w.Reason)),
             // Each notice is its own message (numbered by the stream's version): a later one lowers the cap further.
             (CertificateRole.Issuing, RemainingAmountNotified r) => (PeerMessageTypes.Remaining, (int)next.Version, new RemainingPayload(r.Remaining)),
+            (CertificateRole.Issuing, CostSharingDecided cd) => (PeerMessageTypes.CostDecision, (int)next.Version,
+                new CostDecisionPayload(cd.ProposalId, cd.Outcome, cd.AgreedShare, cd.Reason, cd.DecidedAt)),
             (CertificateRole.Executing, _) when CertificateReports.IsReported(e) =>
                 (PeerMessageTypes.Report, next.Reports, new ReportPayload(next.Reports, e.GetType().Name, PeerMessageTypes.Payload(e))),
             _ => null,

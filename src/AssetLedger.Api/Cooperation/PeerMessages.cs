@@ -18,10 +18,11 @@ public sealed record CertificatePayload(CertificateKind Kind, CertificateDetails
 public sealed record ReportPayload(int Sequence, string EventType, JsonElement Event);
 public sealed record WithdrawalPayload(string Reason);
 public sealed record RemainingPayload(Money Remaining);
+public sealed record CostDecisionPayload(Guid ProposalId, CostDecision Outcome, Money? AgreedShare, string Reason, Instant DecidedAt);
 
 public static class PeerMessageTypes
 {
-    public const string Certificate = "certificate", Report = "report", Withdrawal = "withdrawal", Remaining = "remaining";
+    public const string Certificate = "certificate", Report = "report", Withdrawal = "withdrawal", Remaining = "remaining", CostDecision = "cost-decision";
 
     public static Guid IdOf(Guid certificateId, string type, int sequence = 0) =>
         new(SHA256.HashData(Encoding.UTF8.GetBytes($"{certificateId:N}:{type}:{sequence}")).AsSpan(0, 16));

@@ -84,6 +84,8 @@ public static class ReceivePeerMessage
                     new ReceiveWithdrawal(reason),
                 PeerMessageTypes.Remaining when m.Payload.Deserialize<RemainingPayload>(ApiJson.Options) is { } r =>
                     new NotifyRemainingAmount(r.Remaining),
+                PeerMessageTypes.CostDecision when m.Payload.Deserialize<CostDecisionPayload>(ApiJson.Options) is { Reason: not null } d =>
+                    new ReceiveCostDecision(d.ProposalId, d.Outcome, d.AgreedShare, d.Reason, d.DecidedAt),
                 _ => null,
             };
         }

@@ -8,6 +8,13 @@ public sealed record Consultation(string Subject, string Outcome, Instant Consul
 /// <summary>A decision of the executing authority with its grounds (refusal, postponement, impossibility).</summary>
 public sealed record GroundedDecision(IReadOnlyList<string> Grounds, string Reason, Instant At);
 
+/// <summary>A cost-sharing proposal of the executing State (Art 31(2)) and, once given, the issuing State's answer.</summary>
+public sealed record CostProposal(Guid ProposalId, Money Costs, Money ProposedShare, string Description, Instant ProposedAt,
+    CostDecision? Outcome = null, Money? AgreedShare = null, string? Reason = null, Instant? DecidedAt = null)
+{
+    public bool Open => Outcome is null;
+}
+
 public sealed record SharePayment(Money Amount, LocalDate SettledOn, string BankReference);
 
 /// <summary>The issuing State's share of one distribution of the executing State (Art 30(7)): due, and what was paid of it.</summary>
@@ -49,6 +56,8 @@ public sealed record Certificate
     public IReadOnlyList<CertificateDeadlineMissed> MissedDeadlines { get; init; } = [];
     /// <summary>The issuing State's shares of the executing State's distributions, with their payments.</summary>
     public IReadOnlyList<CertificateShare> Shares { get; init; } = [];
+    /// <summary>Cost-sharing proposals (Art 31(2)) with their answers.</summary>
+    public IReadOnlyList<CostProposal> CostProposals { get; init; } = [];
     /// <summary>
     /// Executing side: how many reported events (<see cref="CertificateReports.IsReported"/>) this
     /// stream holds. Issuing side: how many of the executing side's reports have been applied. A
@@ -108,6 +117,13 @@ public sealed record Certificate
             RemainingAmountNotified e => state with { RemainingNotified = e.Remaining },
             CertificateDeadlineMissed e => state with { MissedDeadlines = [.. state.MissedDeadlines, e] },
             ProceedsShared e => state with { Shares = [.. state.Shares, new CertificateShare(e.DistributionId, e.AllocationId, e.Amount, e.Regime, e.Basis, e.SharedAt, [])] },
+            CostSharingProposed e => state with { CostProposals = [.. state.CostProposals, new CostProposal(e.ProposalId, e.Costs, e.ProposedShare, e.Description, e.ProposedAt)] },
+            CostSharingDecided e => state with
+            {
+                CostProposals = state.CostProposals.Select(p => p.ProposalId == e.ProposalId
+                    ? p with { Outcome = e.Outcome, AgreedShare = e.AgreedShare, Reason = e.Reason, DecidedAt = e.DecidedAt }
+                    : p).ToList(),
+            },
             ShareSettled e => state with
             {
                 Shares = state.Shares.Select(s => s.AllocationId == e.AllocationId

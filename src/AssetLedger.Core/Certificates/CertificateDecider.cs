@@ -60,6 +60,18 @@ public sealed record RecordShare(Guid DistributionId, Guid AllocationId, Money A
 public sealed record RecordShareSettlement(Guid DistributionId, Guid AllocationId, Money Amount, LocalDate SettledOn, string BankReference) : CertificateCommand
 { public override string Name => "share-settlement"; }
 
+/// <summary>Executing side: propose that the issuing State share large or exceptional costs (Art 31(2)).</summary>
+public sealed record ProposeCostSharing(Guid ProposalId, Money Costs, Money ProposedShare, string Description) : CertificateCommand
+{ public override string Name => "cost-proposals"; }
+
+/// <summary>Issuing side: answer a cost-sharing proposal; the answer travels to the executing ledger.</summary>
+public sealed record DecideCostSharing(Guid ProposalId, CostDecision Outcome, Money? AgreedShare, string Reason) : CertificateCommand
+{ public override string Name => "cost-decisions"; }
+
+/// <summary>Executing side: the issuing State's answer arrives (a peer message).</summary>
+public sealed record ReceiveCostDecision(Guid ProposalId, CostDecision Outcome, Money? AgreedShare, string Reason, Instant DecidedAt) : CertificateCommand
+{ public override string Name => "cost-decision-received"; }
+
 /// <summary>Executing side: record every time limit that has passed without its decision.</summary>
 public sealed record RecordMissedDeadlines : CertificateCommand
 { public override string Name => "deadline-check"; }
@@ -102,6 +114,8 @@ public static class CertificateDecider
                 : certificate is { Kind: CertificateKind.Confiscation, Status: CertificateStatus.Executed }
                     ? new Decision.Refuse("The confiscation was executed before the withdrawal arrived; it cannot be undone.")
                     : Decision.Of(new CertificateWithdrawn(c.Reason, now)),
+            DecideCostSharing c when !executing => DecideCosts(c, certificate, now),
+            ReceiveCostDecision c when executing => ReceiveCosts(c, certificate),
             NotifyRemainingAmount c when !executing => status.IsClosed() || status is CertificateStatus.Issued
                 ? new Decision.Accept([]) // nothing to tell: closed, or not yet sent (the certificate itself goes with the order's amount)
                 : DecideRemaining(c, certificate, now),
@@ -120,6 +134,7 @@ public static class CertificateDecider
                     Decision.Of(new ExecutionImpossible(c.Grounds, c.Reason, now))),
             NotifyRemainingAmount c => DecideRemaining(c, certificate, now),
             RecordShare c => DecideShare(c, certificate, now),
+            ProposeCostSharing c => ProposeCosts(c, certificate, now),
             RecordShareSettlement c => DecideShareSettlement(c, certificate, now),
             RecordMissedDeadlines => new Decision.Accept(CertificateDeadlines.Missed(certificate, now)
                 .Select(d => (object)new CertificateDeadlineMissed(d.Kind, d.Due, now)).ToList()),
@@ -135,6 +150,7 @@ public static class CertificateDecider
         {
             if (c.Status is CertificateStatus.Issued) offered.Add("transmit");
             if (Withdrawable(c)) offered.Add("withdrawal");
+            if (c.CostProposals.Any(p => p.Open)) offered.Add("cost-decisions");
             return offered;
         }
         if (c.Status.IsClosed()) return offered;
@@ -146,6 +162,7 @@ public static class CertificateDecider
         }
         if (c.Status is CertificateStatus.Received or CertificateStatus.Recognised or CertificateStatus.PartlyRefused) offered.Add("postponement");
         if (Recognised(c)) offered.Add("execution");
+        if (c.Status.IsRecognised() || c.Status is CertificateStatus.Executed or CertificateStatus.Postponed) offered.Add("cost-proposals");
         return offered;
     }
 
@@ -238,6 +255,55 @@ public static class CertificateDecider
         if (c.Amount.Amount <= 0 || c.Amount > share.Outstanding)
             return new Decision.Refuse($"A payment of {c.Amount} is more than the {share.Outstanding} outstanding of the share.");
         return Decision.Of(new ShareSettled(c.DistributionId, c.AllocationId, c.Amount, c.SettledOn, c.BankReference, now));
+    }
+
+    /// <summary>
+    /// Art 31(1): each State bears its own costs; Art 31(2): the executing State may propose sharing
+    /// costs it finds large or exceptional, once it has taken the certificate on (recognised it, in
+    /// whole or in part; executing or executed). The share asked is positive and at most the costs.
+    /// </summary>
+    private static Decision ProposeCosts(ProposeCostSharing c, Certificate certificate, Instant now)
+    {
+        if (certificate.CostProposals.FirstOrDefault(p => p.ProposalId == c.ProposalId) is { } existing)
+            return existing.Costs == c.Costs && existing.ProposedShare == c.ProposedShare
+                ? new Decision.Accept([]) : new Decision.Refuse($"Proposal {c.ProposalId} was already made with other figures.");
+        if (!(certificate.Status.IsRecognised() || certificate.Status is CertificateStatus.Executed or CertificateStatus.Postponed))
+            return new Decision.Refuse($"Costs are proposed for sharing once the certificate is recognised (Art 31(2)); it is '{certificate.Status.ToWire()}'.");
+        if (c.Costs.Amount <= 0) return Invalid("costs.amount", "Must be more than zero.");
+        if (c.ProposedShare.Currency != c.Costs.Currency) return Invalid("proposedShare.currency", $"Must be {c.Costs.Currency}, the currency of the costs.");
+        if (c.ProposedShare.Amount <= 0 || c.ProposedShare > c.Costs) return Invalid("proposedShare.amount", $"Must be more than zero and at most the costs ({c.Costs}).");
+        return Decision.Of(new CostSharingProposed(c.ProposalId, c.Costs, c.ProposedShare, c.Description, now));
+    }
+
+    private static Decision DecideCosts(DecideCostSharing c, Certificate certificate, Instant now)
+    {
+        if (certificate.CostProposals.FirstOrDefault(p => p.ProposalId == c.ProposalId) is not { } proposal)
+            return new Decision.Refuse($"No cost-sharing proposal {c.ProposalId} on this certificate.");
+        if (!proposal.Open)
+            return proposal.Outcome == c.Outcome ? new Decision.Accept([]) : new Decision.Refuse($"Proposal {c.ProposalId} was already answered ({Naming.SnakeCase(proposal.Outcome!.Value.ToString())}).");
+        Money? agreed = c.Outcome switch
+        {
+            CostDecision.Accepted => proposal.ProposedShare,
+            CostDecision.Rejected => null,
+            _ => c.AgreedShare,
+        };
+        if (c.Outcome == CostDecision.Agreed)
+        {
+            if (agreed is not { } a) return Invalid("agreedShare", "An agreed share needs its amount.");
+            if (a.Currency != proposal.Costs.Currency) return Invalid("agreedShare.currency", $"Must be {proposal.Costs.Currency}, the currency of the costs.");
+            if (a.Amount <= 0 || a > proposal.Costs) return Invalid("agreedShare.amount", $"Must be more than zero and at most the costs ({proposal.Costs}).");
+        }
+        else if (c.AgreedShare is not null) return Invalid("agreedShare", "Only an agreed share names an amount (accepted takes the share proposed).");
+        return Decision.Of(new CostSharingDecided(c.ProposalId, c.Outcome, agreed, c.Reason, now));
+    }
+
+    private static Decision ReceiveCosts(ReceiveCostDecision c, Certificate certificate)
+    {
+        if (certificate.CostProposals.FirstOrDefault(p => p.ProposalId == c.ProposalId) is not { } proposal)
+            return new Decision.Refuse($"No cost-sharing proposal {c.ProposalId} on this certificate.");
+        return proposal.Open
+            ? Decision.Of(new CostSharingDecided(c.ProposalId, c.Outcome, c.AgreedShare, c.Reason, c.DecidedAt))
+            : new Decision.Accept([]);
     }
 
     private static Decision DecideRemaining(NotifyRemainingAmount c, Certificate certificate, Instant now)

@@ -60,6 +60,15 @@ public sealed record CertificateDeadlineMissed(DeadlineKind Kind, Instant Due, I
 /// </summary>
 public sealed record ProceedsShared(Guid DistributionId, Guid AllocationId, Money Amount, string Regime, string Basis, Instant SharedAt) : ICertificateEvent;
 
+/// <summary>
+/// Art 31(2): the executing State, facing costs it considers large or exceptional, proposes that the
+/// issuing State share them, with a breakdown (the description) and the part it asks for.
+/// </summary>
+public sealed record CostSharingProposed(Guid ProposalId, Money Costs, Money ProposedShare, string Description, Instant ProposedAt) : ICertificateEvent;
+
+/// <summary>The issuing State's answer to a cost-sharing proposal (Art 31(2)): accepted, rejected, or a share agreed otherwise.</summary>
+public sealed record CostSharingDecided(Guid ProposalId, CostDecision Outcome, Money? AgreedShare, string Reason, Instant DecidedAt) : ICertificateEvent;
+
 /// <summary>The executing State paid (part of) the issuing State's share: amount, value date, bank reference.</summary>
 public sealed record ShareSettled(Guid DistributionId, Guid AllocationId, Money Amount, LocalDate SettledOn, string BankReference, Instant RecordedAt) : ICertificateEvent;
 
@@ -74,7 +83,7 @@ public static class CertificateReports
     /// </summary>
     public static bool IsReported(object e) => e is CertificateReceived or IssuingAuthorityConsulted or CertificateRecognised
         or CertificatePartlyRefused or CertificateRefused or ExecutionPostponed or CertificateExecuted or ExecutionImpossible
-        or CertificateDeadlineMissed or ProceedsShared or ShareSettled;
+        or CertificateDeadlineMissed or ProceedsShared or ShareSettled or CostSharingProposed;
 
     /// <summary>An event the issuing side records from a report (the receipt as its confirmation).</summary>
     public static bool IsRecordedReport(object e) => e is ReceiptConfirmed || (e is not CertificateReceived && IsReported(e));

@@ -53,6 +53,9 @@ public sealed record CertificateDetails(
 /// <summary>A missed time limit is a fact of its own; the duty to decide continues (Art 9, Art 20).</summary>
 public enum DeadlineKind { Recognition, Execution }
 
+/// <summary>The issuing State's answer to a cost-sharing proposal (Art 31(2)).</summary>
+public enum CostDecision { Accepted, Rejected, Agreed }
+
 /// <summary>A time limit of the Regulation on a received certificate.</summary>
 public sealed record CertificateDeadline(DeadlineKind Kind, Instant Due, string LegalBasis, bool Met, bool Missed);
 

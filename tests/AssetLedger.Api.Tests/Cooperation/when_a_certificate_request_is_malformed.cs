@@ -34,6 +34,8 @@ public sealed class when_a_certificate_request_is_malformed(TwoLedgers two) : IA
         ("execution", """{ "commandId": "$new", "value": { "amount": "10000.01", "currency": "EUR" }, "note": "Account debited" }""",
             [Cmd, new("value", Kind.Money, false), new("note", Kind.LongText, false)]),
         ("impossibility", """{ "commandId": "$new", "grounds": ["art22-3-a"], "reason": "The account was closed before the order" }""", [Cmd, Reason]),
+        ("cost-proposals", """{ "commandId": "$new", "proposalId": "$new", "costs": { "amount": "48000.00", "currency": "EUR" }, "proposedShare": { "amount": "24000.00", "currency": "EUR" }, "description": "Forensic accountants, 6 weeks" }""",
+            [Cmd, new("proposalId", Kind.Id, true), new("costs", Kind.Money, true), new("proposedShare", Kind.Money, true), new("description", Kind.LongText, true)]),
     ];
 
     [Fact]

@@ -141,4 +141,33 @@ public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(Two
         Assert.True(wrongState.Status == HttpStatusCode.BadRequest, wrongState.ToString());
         Assert.Equal(before, await two.DE.EventCountAsync());
     }
+
+    [Fact]
+    public async Task an_article_31_cost_proposal_and_its_answer_appear_in_both_histories()
+    {
+        var id = await two.IssuedAndReceivedAsync(amount: "250000.00");
+        await Command(two.DE, id, "recognition").Ok();
+        var proposalId = Guid.NewGuid();
+        var proposed = await Command(two.DE, id, "cost-proposals", new
+        {
+            commandId = Guid.NewGuid(), proposalId, costs = Scenarios.Money("48000.00"), proposedShare = Scenarios.Money("24000.00"),
+            description = "Forensic accountants for 6 weeks to trace the accounts",
+        }, role: "treasury").Ok();
+        Assert.Single(proposed["costProposals"].EnumerateArray());
+
+        var nl = await Until(two.NL, id, r => r["costProposals"].GetArrayLength() == 1);
+        Assert.Contains("cost-decisions", nl["actions"].EnumerateArray().Select(a => a.GetString()));
+        var early = await Command(two.NL, id, "cost-decisions", new { commandId = Guid.NewGuid(), proposalId, outcome = "agreed", reason = "a quarter" }, role: "treasury");
+        Assert.Equal(HttpStatusCode.BadRequest, early.Status); // agreed without its amount
+        await Command(two.NL, id, "cost-decisions", new
+        {
+            commandId = Guid.NewGuid(), proposalId, outcome = "agreed", agreedShare = Scenarios.Money("12000.00"), reason = "A quarter: the tracing served both States",
+        }, role: "treasury").Ok();
+
+        var de = await Until(two.DE, id, r => r["costProposals"][0].GetProperty("outcome").ValueKind == JsonValueKind.String);
+        Assert.Equal("agreed", de["costProposals"][0].GetProperty("outcome").GetString());
+        Assert.Equal("12000.00", de["costProposals"][0].GetProperty("agreedShare").Amount());
+        Assert.Equal(["cost_sharing_proposed", "cost_sharing_decided"], (await HistoryTypes(two.DE, id)).TakeLast(2));
+        Assert.Equal(["cost_sharing_proposed", "cost_sharing_decided"], (await HistoryTypes(two.NL, id)).TakeLast(2));
+    }
 }

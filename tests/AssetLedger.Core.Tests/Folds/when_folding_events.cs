@@ -225,6 +225,8 @@ public class when_folding_events
             new RemainingAmountNotified(Eur(7m), T0),
             new CertificateDeadlineMissed(DeadlineKind.Recognition, T0, T0),
             new ProceedsShared(Guid.Empty, Guid.Empty, Eur(7m), "eu-2018-1805", "half", T0),
+            new CostSharingProposed(Guid.Empty, Eur(9m), Eur(3m), "experts", T0),
+            new CostSharingDecided(Guid.Empty, CostDecision.Agreed, Eur(2m), "half of it", T0),
             new ShareSettled(Guid.Empty, Guid.Empty, Eur(7m), new LocalDate(2026, 7, 1), "TRX", T0),
         ]);
     }
