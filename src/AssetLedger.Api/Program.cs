@@ -1,18 +1,8 @@
-using AssetLedger.Api.Assets;
-using AssetLedger.Api.Audit;
-using AssetLedger.Api.Cases;
-using AssetLedger.Api.Cooperation;
-using AssetLedger.Api.Deadlines;
-using AssetLedger.Api.Distribution;
 using AssetLedger.Api.Ops;
-using AssetLedger.Api.Web;
 using JasperFx;
-using JasperFx.CodeGeneration;
-using NodaTime;
-using Serilog;
-using Serilog.Events;
-using Wolverine;
 
+// The command-line tools first (token, verify, rebuild); otherwise the service, built in one place
+// (LedgerApp.Build) and run through JasperFx's command line (db-apply, db-assert, codegen, …).
 if (DevToken.TryRun(args, out var exitCode) || VerifyCommand.TryRun(args, out exitCode) || RebuildCommand.TryRun(args, out exitCode)) return exitCode;
 
 var app = AssetLedger.Api.LedgerApp.Build(args);

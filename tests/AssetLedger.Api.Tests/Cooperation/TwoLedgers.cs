@@ -28,15 +28,15 @@ public sealed class Ledger : IAsyncDisposable
     /// logger, which the last host started owns, so the two ledgers of one test process share one sink.
     /// </summary>
     public Logging.CapturedLogs Logs { get; init; } = new();
-    private readonly (string State, int Port) peer;
+    private readonly IReadOnlyList<(string State, int Port)> peers;
     /// <summary>Further settings for the next <see cref="Start"/> (e.g. a faster deadline sweep).</summary>
     public Dictionary<string, string> Settings { get; } = new() { ["Cooperation:DeadlineSweepSeconds"] = "3600" };
     private Microsoft.AspNetCore.Builder.WebApplication? app;
     public Infrastructure.Api Client { get; private set; } = null!;
 
-    private Ledger(string state, int port, string connectionString, FakeClock clock, (string, int) peer)
+    private Ledger(string state, int port, string connectionString, FakeClock clock, IReadOnlyList<(string, int)> peers)
     {
-        (State, Port, ConnectionString, Clock, this.peer) = (state, port, connectionString, clock, peer);
+        (State, Port, ConnectionString, Clock, this.peers) = (state, port, connectionString, clock, peers);
     }
 
     public static int FreePort()
@@ -46,11 +46,11 @@ public sealed class Ledger : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    public static async Task<Ledger> CreateAsync(string state, int port, (string State, int Port) peer, FakeClock clock, Logging.CapturedLogs logs)
+    public static async Task<Ledger> CreateAsync(string state, int port, IReadOnlyList<(string State, int Port)> peers, FakeClock clock, Logging.CapturedLogs logs)
     {
         var server = await TestDatabase.Shared;
         var db = await server.CreateDatabaseAsync($"ledger_{state.ToLowerInvariant()}_{Guid.NewGuid().ToString("N")[..8]}");
-        var ledger = new Ledger(state, port, db, clock, peer) { Logs = logs };
+        var ledger = new Ledger(state, port, db, clock, peers) { Logs = logs };
         ledger.Start();
         return ledger;
     }
@@ -68,12 +68,15 @@ public sealed class Ledger : IAsyncDisposable
             ["Auth:SigningKey"] = ApiFixture.SigningKey,
             ["Database:AutoCreate"] = "true",
             ["Cooperation:State"] = State,
-            [$"Cooperation:Peers:{peer.State}:BaseUrl"] = $"http://127.0.0.1:{peer.Port}",
-            [$"Cooperation:Peers:{peer.State}:Key"] = PeerKey,
             ["Cooperation:PollMilliseconds"] = "100",
             ["Cooperation:MaxRetrySeconds"] = "1",
             ["Auth:DemoSignIn"] = "true",
         };
+        foreach (var (state, port) in peers)
+        {
+            settings[$"Cooperation:Peers:{state}:BaseUrl"] = $"http://127.0.0.1:{port}";
+            settings[$"Cooperation:Peers:{state}:Key"] = PeerKey;
+        }
         foreach (var (key, value) in Settings) settings[key] = value;
         var built = LedgerApp.Build(["--urls", $"http://127.0.0.1:{Port}", "--environment", "Testing"], b =>
         {
@@ -131,8 +134,8 @@ public sealed class TwoLedgers : IAsyncLifetime
     {
         var (nlPort, dePort) = (Ledger.FreePort(), Ledger.FreePort());
         var logs = new Logging.CapturedLogs();
-        NL = await Ledger.CreateAsync("NL", nlPort, ("DE", dePort), new FakeClock(Start), logs);
-        DE = await Ledger.CreateAsync("DE", dePort, ("NL", nlPort), new FakeClock(Start), logs);
+        NL = await Ledger.CreateAsync("NL", nlPort, [("DE", dePort)], new FakeClock(Start), logs);
+        DE = await Ledger.CreateAsync("DE", dePort, [("NL", nlPort)], new FakeClock(Start), logs);
     }
 
     /// <summary>Both clocks back at the start, both ledgers running (each test uses fresh certificate ids).</summary>
@@ -171,9 +174,10 @@ public sealed class TwoLedgers : IAsyncLifetime
         return history.Json.EnumerateArray().Select(e => e.GetProperty("type").GetString()!).ToList();
     }
 
-    public static object Certificate(Guid id, string kind = "confiscation", string amount = "10000.01", string? total = null, bool urgent = false, string? reference = null) => new
+    public static object Certificate(Guid id, string kind = "confiscation", string amount = "10000.01", string? total = null, bool urgent = false, string? reference = null,
+        string executingState = "DE", string[]? otherExecutingStates = null) => new
     {
-        certificateId = id, kind, executingState = "DE", issuingAuthority = "Openbaar Ministerie Rotterdam",
+        certificateId = id, kind, executingState, otherExecutingStates = otherExecutingStates ?? [], issuingAuthority = "Openbaar Ministerie Rotterdam",
         orderReference = reference ?? "RTM-" + id.ToString("N")[..8], issuedOn = "2026-02-01", finalOn = kind == "confiscation" ? "2026-02-20" : null,
         amountForExecutingState = Scenarios.Money(amount), orderTotal = total is null ? null : Scenarios.Money(total),
         items = new[] { new { description = "Account at Deutsche Bank", identifiers = new { iban = "DE89370400440532013000" }, location = "Frankfurt am Main" } },
