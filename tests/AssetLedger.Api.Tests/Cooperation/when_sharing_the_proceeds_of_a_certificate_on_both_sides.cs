@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using NodaTime;
 using AssetLedger.Api.Tests.Distribution;
 using AssetLedger.Api.Tests.Infrastructure;
 using static AssetLedger.Api.Tests.Cooperation.TwoLedgers;
@@ -169,5 +170,50 @@ public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(Two
         Assert.Equal("12000.00", de["costProposals"][0].GetProperty("agreedShare").Amount());
         Assert.Equal(["cost_sharing_proposed", "cost_sharing_decided"], (await HistoryTypes(two.DE, id)).TakeLast(2));
         Assert.Equal(["cost_sharing_proposed", "cost_sharing_decided"], (await HistoryTypes(two.NL, id)).TakeLast(2));
+    }
+
+    [Fact]
+    public async Task the_whole_exchange_from_issue_to_settlement_with_a_missed_time_limit_on_the_way()
+    {
+        // Issue and transmit on 2 March; DE records the receipt. Day 46 passes without a decision.
+        var id = await two.IssuedAndReceivedAsync(amount: "10000.01");
+        two.DE.Clock.Advance(Duration.FromDays(46));
+        two.NL.Clock.Advance(Duration.FromDays(46));
+        await Command(two.DE, id, "deadline-check").Ok();
+        await Until(two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
+
+        // Recognised late (the duty continued), executed, realised, distributed with victims first (none here).
+        await Command(two.DE, id, "recognition").Ok();
+        await Command(two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("10000.01") }).Ok();
+        var caseId = await two.DE.Client.OpenCase(De);
+        await two.DE.Client.RealisedAsset(De, caseId, "10000.01");
+        var d = await DistributeAsync(caseId, id);
+        var share = d.Allocation("state", "NL");
+        Assert.Equal("5000.01", share.GetProperty("amount").Amount());
+        Assert.Equal(HttpStatusCode.OK, (await two.DE.Client.Settle(De, caseId, d["distributionId"].GetGuid(), share.Id(), "5000.01", "EUR")).Status);
+
+        var nl = await Until(two.NL, id, r => r["shares"].GetArrayLength() == 1 && r["shares"][0].GetProperty("payments").GetArrayLength() == 1);
+        Assert.Equal(("5000.01", "5000.01", "0.00"), Figures(nl));
+        await AssertBothSidesAgreeAsync();
+        Assert.Equal(
+            ["certificate_issued", "certificate_transmitted", "receipt_confirmed", "certificate_deadline_missed", "certificate_recognised",
+             "certificate_executed", "proceeds_shared", "share_settled"],
+            await HistoryTypes(two.NL, id));
+    }
+
+    [Fact]
+    public async Task an_urgent_freezing_has_48_hours_to_recognise_and_48_more_to_execute()
+    {
+        var id = await two.IssuedAndReceivedAsync(kind: "freezing", amount: "5000.00", urgent: true);
+        two.DE.Clock.Advance(Duration.FromHours(47));
+        await Command(two.DE, id, "recognition").Ok();
+        two.DE.Clock.Advance(Duration.FromHours(49));
+        var checkedLate = await Command(two.DE, id, "deadline-check").Ok();
+
+        var limits = checkedLate["deadlines"].EnumerateArray().ToDictionary(x => x.GetProperty("kind").GetString()!);
+        Assert.True(limits["recognition"].GetProperty("met").GetBoolean());
+        Assert.True(limits["execution"].GetProperty("missed").GetBoolean());
+        Assert.Equal("Reg (EU) 2018/1805 Art 9(3)", limits["execution"].GetProperty("legalBasis").GetString());
+        await Until(two.NL, id, r => r["deadlines"].EnumerateArray().Any(x => x.GetProperty("kind").GetString() == "execution" && x.GetProperty("missed").GetBoolean()));
     }
 }
