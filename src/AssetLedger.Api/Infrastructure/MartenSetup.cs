@@ -213,6 +213,7 @@ public static class MartenSetup
         opts.Projections.Add(new CourtOrderLedgerProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CaseBalancesProjection(), ProjectionLifecycle.Inline);
         opts.Projections.Add(new CertificateProjection(), ProjectionLifecycle.Inline);
+        opts.Schema.For<AssetLedger.Certificates.Certificate>().Index(c => c.IssuedAtUnixMs);
 
         opts.Schema.For<Asset>().Index(a => a.CaseId);
         opts.Schema.For<CommandRecord>();

@@ -40,6 +40,8 @@ public sealed record Certificate
     /// <summary>Where resuming a postponed execution returns (received, recognised or partly refused).</summary>
     public CertificateStatus? StatusBeforePostponement { get; init; }
     public Instant IssuedAt { get; init; }
+    /// <summary><see cref="IssuedAt"/> as a number, for the list's order in the database (newest first).</summary>
+    public long IssuedAtUnixMs => IssuedAt.ToUnixTimeMilliseconds();
     public Instant? TransmittedAt { get; init; }
     public Instant? ReceivedAt { get; init; }
     public Instant? RecognisedAt { get; init; }

@@ -22,7 +22,8 @@ public static class ReadCases
         return Results.Json(await CaseQueries.ListAsync(session, caller, statusFilter, q, pageNo, size, ct), ApiJson.Options);
     }
 
-    private static int ParseInt(string? text, int fallback, int min, int max, string name, Dictionary<string, string[]> errors)
+    /// <summary>A query parameter that is an integer in [min, max] (a page number, a page size), else an error naming it.</summary>
+    internal static int ParseInt(string? text, int fallback, int min, int max, string name, Dictionary<string, string[]> errors)
     {
         if (text is null) return fallback;
         if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;

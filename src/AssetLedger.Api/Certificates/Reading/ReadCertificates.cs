@@ -3,17 +3,20 @@ using AssetLedger.Certificates;
 namespace AssetLedger.Api.Certificates.Reading;
 
 /// <summary>
-/// <c>GET /api/certificates</c> (newest first, optionally <c>?status=</c> and <c>?role=issuing|executing</c>)
+/// <c>GET /api/certificates</c> (newest first, pages of <c>pageSize</c> (50, at most 200), optionally <c>?status=</c> and <c>?role=issuing|executing</c>)
 /// and <c>GET /api/certificates/{id}</c>: the certificates of the caller's jurisdiction, with their
 /// deadlines and the actions this ledger may take. Another jurisdiction's certificate is a 404.
 /// </summary>
 public static class ReadCertificatesSlice
 {
     [ApiRoute("GET", "/certificates", Roles.Investigator, Roles.Prosecutor, Roles.Treasury, Roles.Auditor, Roles.Admin)]
-    private static async Task<IResult> ListCertificates(HttpContext http, string? status, string? role, IDocumentStore store, NodaTime.IClock clock, CancellationToken ct)
+    private static async Task<IResult> ListCertificates(HttpContext http, string? status, string? role, string? page, string? pageSize,
+        IDocumentStore store, NodaTime.IClock clock, CancellationToken ct)
     {
         var caller = ApiRequest.Of(http).Caller;
         var errors = new Dictionary<string, string[]>();
+        var pageNo = Cases.Reading.ReadCases.ParseInt(page, 1, 1, 1_000_000, "page", errors);
+        var size = Cases.Reading.ReadCases.ParseInt(pageSize, 50, 1, 200, "pageSize", errors);
         CertificateStatus? s = null;
         CertificateRole? r = null;
         if (status is not null)
@@ -31,10 +34,10 @@ public static class ReadCertificatesSlice
         IQueryable<Certificate> query = session.Query<Certificate>();
         if (s is { } st) query = query.Where(c => c.Status == st);
         if (r is { } ro) query = query.Where(c => c.Role == ro);
-        var list = await query.Take(500).ToListAsync(ct);
+        var total = await query.CountAsync(ct);
+        var list = await query.OrderByDescending(c => c.IssuedAtUnixMs).ThenBy(c => c.Id).Skip((pageNo - 1) * size).Take(size).ToListAsync(ct);
         var now = clock.GetCurrentInstant();
-        var items = list.OrderByDescending(c => c.IssuedAt).ThenBy(c => c.Id).Select(c => CertificateResponse.From(c, now)).ToList();
-        return Results.Json(new CertificateList(items, items.Count), ApiJson.Options);
+        return Results.Json(new CertificateList(list.Select(c => CertificateResponse.From(c, now)).ToList(), total), ApiJson.Options);
     }
 
     [ApiRoute("GET", "/certificates/{certificateId}", Roles.Investigator, Roles.Prosecutor, Roles.Treasury, Roles.Auditor, Roles.Admin)]

@@ -8,7 +8,9 @@ namespace AssetLedger.Api.Web.Certificates;
 /// <summary>The certificates of the caller's jurisdiction (GET /api/certificates): issued by us, and received from other States.</summary>
 public sealed class IndexModel(IDocumentStore store, IClock clock, JurisdictionCalendar calendar) : WebPage
 {
+    public const int Shown = 200;
     public IReadOnlyList<CertificateResponse> Items { get; private set; } = [];
+    public int Total { get; private set; }
     public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -17,8 +19,9 @@ public sealed class IndexModel(IDocumentStore store, IClock clock, JurisdictionC
         Zone = calendar.ZoneOf(Caller.Jurisdiction);
         await using var session = store.QuerySession(Caller.Jurisdiction);
         var now = clock.GetCurrentInstant();
-        Items = (await session.Query<Certificate>().Take(500).ToListAsync(ct))
-            .OrderByDescending(c => c.IssuedAt).ThenBy(c => c.Id).Select(c => CertificateResponse.From(c, now)).ToList();
+        Total = await session.Query<Certificate>().CountAsync(ct);
+        Items = (await session.Query<Certificate>().OrderByDescending(c => c.IssuedAtUnixMs).ThenBy(c => c.Id).Take(Shown).ToListAsync(ct))
+            .Select(c => CertificateResponse.From(c, now)).ToList();
         return Page();
     }
 }
