@@ -20,7 +20,7 @@ public static class ReceivePeerMessage
     public static void MapPeerEndpoint(this IEndpointRouteBuilder app) =>
         app.MapPost("/peer/messages", ReceiveAsync).AllowAnonymous().WithTags("Cooperation").WithName("PeerMessage");
 
-    private static async Task<IResult> ReceiveAsync(HttpContext http, PeerDirectory peers, CommandExecutor executor, IClock clock,
+    private static async Task<IResult> ReceiveAsync(HttpContext http, PeerDirectory peers, CommandExecutor executor, IDocumentStore store, IClock clock,
         ILoggerFactory logs, CancellationToken ct)
     {
         var log = logs.CreateLogger(typeof(ReceivePeerMessage));
@@ -57,6 +57,17 @@ public static class ReceivePeerMessage
 
         if (Command(message, us) is not { } command)
             return Problems.Validation(new Dictionary<string, string[]> { ["type"] = [$"'{message.Type}' is not a message this ledger takes, or its payload is invalid."] });
+
+        // A peer speaks only for its own certificates: the State at the other end of this one.
+        if (message.Type != PeerMessageTypes.Certificate)
+        {
+            await using var query = store.QuerySession(us);
+            if (await query.LoadAsync<Certificate>(message.CertificateId, ct) is not { } certificate || certificate.OtherState != peer.State)
+            {
+                log.LogWarning("Peer message from {Peer} refused: certificate {CertificateId} is not one exchanged with it", peer.State, message.CertificateId);
+                return Problems.NotFound($"No certificate {message.CertificateId} exchanged with {peer.State}.");
+            }
+        }
 
         var caller = new Caller($"peer:{peer.State}", $"Ledger of {peer.State}", ["peer"], us, peer.State);
         var context = new CommandContext(caller, "peer", message.MessageId, Convert.ToHexString(SHA256.HashData(body)), RequestPipeline.CorrelationId(http), null);

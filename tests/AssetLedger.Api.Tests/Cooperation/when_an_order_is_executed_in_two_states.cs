@@ -83,4 +83,27 @@ public sealed class when_an_order_is_executed_in_two_states(ThreeLedgers three)
         Assert.Contains("remaining_amount_notified", await HistoryTypes(three.NL, inFrance));
         Assert.DoesNotContain("remaining_amount_notified", await HistoryTypes(three.NL, inGermany));
     }
+
+    [Fact]
+    public async Task a_peer_cannot_report_on_a_certificate_exchanged_with_another_state()
+    {
+        var reference = "RTM-SPOOF-" + Guid.NewGuid().ToString("N")[..6];
+        var inGermany = await IssuedAndReceivedAsync(three.DE, reference, "FR");
+        var before = await three.NL.EventCountAsync(inGermany);
+
+        // France's ledger, properly signed, claims that the certificate sent to Germany was executed.
+        var executed = new AssetLedger.Certificates.CertificateExecuted(new AssetLedger.Core.Money.Money(10_000m, "EUR"), null, TwoLedgers.Start);
+        var report = new AssetLedger.Api.Cooperation.ReportPayload(3, nameof(AssetLedger.Certificates.CertificateExecuted), AssetLedger.Api.Cooperation.PeerMessageTypes.Payload(executed));
+        var message = new AssetLedger.Api.Cooperation.PeerMessage(Guid.NewGuid(), AssetLedger.Api.Cooperation.PeerMessageTypes.Report, "FR", "NL", inGermany,
+            TwoLedgers.Start, AssetLedger.Api.Cooperation.PeerMessageTypes.Payload(report));
+        var body = AssetLedger.Api.Cooperation.PeerMessageTypes.Serialize(message);
+        var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+        var signature = AssetLedger.Api.Cooperation.PeerDirectory.Sign(System.Text.Encoding.UTF8.GetBytes(Ledger.PeerKey), System.Text.Encoding.UTF8.GetBytes(body));
+        var reply = await three.NL.Client.Send(HttpMethod.Post, "/peer/messages", null, content,
+            headers: [(AssetLedger.Api.Cooperation.PeerDelivery.PeerHeader, "FR"), (AssetLedger.Api.Cooperation.PeerDelivery.SignatureHeader, signature)]);
+
+        Assert.True(Security.Problem.Check(reply, HttpStatusCode.NotFound) is null, reply.ToString());
+        Assert.Equal(before, await three.NL.EventCountAsync(inGermany));
+        Assert.Contains(three.NL.Logs.Events, e => e.Level == Serilog.Events.LogEventLevel.Warning && e.RenderMessage().Contains("is not one exchanged with it"));
+    }
 }
