@@ -76,14 +76,17 @@ public static class CertificateCommandSlices
     {
         prepared = null;
         Guid? commandId = null;
+        long? expectedVersion = null;
         var errors = RequestPipeline.Parse(body, f =>
         {
             commandId = f.Id("commandId");
+            expectedVersion = f.Long("expectedVersion");
             return slice.Parser.Parse(f);
         }, out var command);
         if (errors is not null) return errors;
         var route = $"POST /api/certificates/{id}/{slice.Name}";
-        prepared = new Prepared(request.Context(commandId!.Value, CommandExecutor.Fingerprint(route, command!)), route, command!);
+        var fingerprint = CommandExecutor.Fingerprint(route, new { command = (object?)command, expectedVersion });
+        prepared = new Prepared(request.Context(commandId!.Value, fingerprint, expectedVersion), route, command!);
         return null;
     }
 
@@ -97,7 +100,10 @@ public static class CertificateCommandSlices
         executor.RunAsync(new StreamCommand<Certificate>(context, route, id)
         {
             Fetch = batch => batch.Events.FetchForWriting<Certificate>(id),
-            Decide = scope => Task.FromResult(Decide(scope.Stream.Aggregate, id, command, scope.Now, mustExist)),
+            Decide = scope => Task.FromResult(
+                context.ExpectedVersion is { } expected && scope.Stream.Aggregate is { } current && current.Version != expected
+                    ? Verdict.Conflict($"The certificate is at version {current.Version}, not the expected {expected}.")
+                    : Decide(scope.Stream.Aggregate, id, command, scope.Now, mustExist)),
             Represent = session => CertificateQueries.CurrentAsync(session, id, clock.GetCurrentInstant(), ct),
         }, ct);
 

@@ -41,3 +41,44 @@ public sealed class when_listing_certificates(ApiFixture fixture) : ApiTest(fixt
         Assert.Contains(field, Security.Problem.ErrorFields(reply)!);
     }
 }
+
+/// <summary>R1 for certificate commands: the key makes a repeat a replay, another body under it a 409, a stale version a 409; none appends.</summary>
+public sealed class when_a_certificate_command_is_repeated(ApiFixture fixture) : ApiTest(fixture)
+{
+    [Fact]
+    public async Task the_same_key_and_body_is_answered_again_and_appends_nothing()
+    {
+        var id = await Client.IssuedCertificate();
+        var events = await Fixture.EventCountAsync();
+        var again = await Client.Post("/api/certificates", new
+        {
+            certificateId = id, kind = "confiscation", executingState = "DE", issuingAuthority = "Openbaar Ministerie Rotterdam",
+            orderReference = "RTM-2026-0042", issuedOn = "2026-02-01", finalOn = "2026-02-20", amountForExecutingState = Scenarios.Money("10000.01"),
+            offence = "trafficking_in_human_beings",
+            issuerBank = new { iban = "NL91ABNA0417164300", bic = "ABNANL2A", accountHolder = "Ministerie van Justitie en Veiligheid" },
+        }, Tokens.Prosecutor);
+        Assert.True(again.Status is HttpStatusCode.Created or HttpStatusCode.OK, again.ToString());
+        Assert.Equal(id, again["certificateId"].GetGuid());
+
+        var key = Guid.NewGuid();
+        var first = await Client.Post($"/api/certificates/{id}/withdrawal", new { commandId = key, reason = "Issued in error" }, Tokens.Prosecutor).Ok();
+        var second = await Client.Post($"/api/certificates/{id}/withdrawal", new { commandId = key, reason = "Issued in error" }, Tokens.Prosecutor).Ok();
+        var otherBody = await Client.Post($"/api/certificates/{id}/withdrawal", new { commandId = key, reason = "Another reason" }, Tokens.Prosecutor);
+
+        Assert.Equal(first["version"].GetInt64(), second["version"].GetInt64());
+        Assert.Equal(HttpStatusCode.Conflict, otherBody.Status);
+        Assert.Equal(events + 1, await Fixture.EventCountAsync());
+    }
+
+    [Fact]
+    public async Task a_stale_expected_version_is_a_409_and_appends_nothing()
+    {
+        var id = await Client.IssuedCertificate();
+        var events = await Fixture.EventCountAsync();
+        var stale = await Client.Post($"/api/certificates/{id}/withdrawal", new { commandId = Guid.NewGuid(), reason = "x", expectedVersion = 7 }, Tokens.Prosecutor);
+        Assert.Equal(HttpStatusCode.Conflict, stale.Status);
+        Assert.Contains("not the expected 7", stale.Str("detail"));
+        Assert.Equal(events, await Fixture.EventCountAsync());
+        await Client.Post($"/api/certificates/{id}/withdrawal", new { commandId = Guid.NewGuid(), reason = "x", expectedVersion = 1 }, Tokens.Prosecutor).Ok();
+    }
+}

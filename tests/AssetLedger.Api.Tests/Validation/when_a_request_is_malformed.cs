@@ -116,10 +116,10 @@ public static class MalformedCorpus
              new("orderReference", Kind.Reference, true), new("issuedOn", Kind.Date, true), new("finalOn", Kind.Date, true),
              new("amountForExecutingState", Kind.Money, false), new("orderTotal", Kind.Money, false), new("offence", Kind.Enum, true, Offences),
              new("offenceDescription", Kind.LongText, false), new("caseId", Kind.Id, false)]),
-        new("POST /api/certificates/{certificateId}/transmit", Tokens.Prosecutor, """{ "commandId": "$new" }""", [Cmd]),
+        new("POST /api/certificates/{certificateId}/transmit", Tokens.Prosecutor, """{ "commandId": "$new" }""", [Cmd, Version]),
         new("POST /api/certificates/{certificateId}/withdrawal", Tokens.Prosecutor,
-            """{ "commandId": "$new", "reason": "Order set aside on appeal" }""", [Cmd, new("reason", Kind.LongText, true)]),
-        new("POST /api/certificates/{certificateId}/deadline-check", Tokens.Prosecutor, """{ "commandId": "$new" }""", [Cmd]),
+            """{ "commandId": "$new", "reason": "Order set aside on appeal" }""", [Cmd, new("reason", Kind.LongText, true), Version]),
+        new("POST /api/certificates/{certificateId}/deadline-check", Tokens.Prosecutor, """{ "commandId": "$new" }""", [Cmd, Version]),
     ];
 
     public static PostRoute Route(string name) => Routes.Single(r => r.Name == name);
