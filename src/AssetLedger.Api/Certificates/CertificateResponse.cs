@@ -5,7 +5,7 @@ using NodaTime;
 namespace AssetLedger.Api.Certificates;
 
 /// <summary>A time limit as users read it: due, met, missed (recorded), and overdue now.</summary>
-public sealed record CertificateDeadlineDto(DeadlineKind Kind, Instant Due, string LegalBasis, bool Met, bool Missed, bool Overdue);
+public sealed record CertificateDeadlineDto(DeadlineKind Kind, Instant Due, string LegalBasis, bool Met, bool Missed, bool Overdue, bool Decided);
 
 /// <summary>A certificate as the API returns it; absent parts are null. <c>actions</c> are the commands this ledger may take now.</summary>
 public sealed record CertificateResponse(
@@ -20,7 +20,7 @@ public sealed record CertificateResponse(
         c.Id, c.Kind, c.Role, c.Status, c.OtherState, c.Details, c.IssuedAt, c.TransmittedAt, c.ReceivedAt, c.RecognisedAt,
         c.ExecutedAt, c.ExecutedValue, c.RecognisedAmount, c.RemainingNotified, c.ExecutionCap,
         c.Consultations, c.Refusal, c.Postponement, c.Impossibility, c.WithdrawalReason,
-        CertificateDeadlines.Of(c).Select(d => new CertificateDeadlineDto(d.Kind, d.Due, d.LegalBasis, d.Met, d.Missed, !d.Met && now > d.Due && !c.Status.IsClosed())).ToList(),
+        CertificateDeadlines.Of(c).Select(d => new CertificateDeadlineDto(d.Kind, d.Due, d.LegalBasis, d.Met, d.Missed, d.Open && now > d.Due && !c.Status.IsClosed(), d.Decided)).ToList(),
         c.Shares, c.CostProposals,
         CertificateDecider.Offers(c).Order(StringComparer.Ordinal).ToList(), c.Reports, c.Version, c.UpdatedAt);
 }

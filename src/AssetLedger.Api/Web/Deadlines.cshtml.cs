@@ -1,7 +1,6 @@
 using AssetLedger.Api.Deadlines;
 using Microsoft.AspNetCore.Mvc;
 using NodaTime;
-using AssetLedger.Certificates;
 using NodaTime.Text;
 
 namespace AssetLedger.Api.Web;
@@ -18,7 +17,7 @@ public sealed class DeadlinesModel(IDocumentStore store, JurisdictionCalendar ca
     public IReadOnlyDictionary<Guid, Asset> Assets { get; private set; } = new Dictionary<Guid, Asset>();
 
     /// <summary>The open time limits of the certificates this ledger executes (Art 9(3), Art 20(1)), soonest first; missed ones stay until decided.</summary>
-    public IReadOnlyList<(AssetLedger.Certificates.Certificate Certificate, AssetLedger.Api.Certificates.CertificateDeadlineDto Limit)> CertificateLimits { get; private set; } = [];
+    public IReadOnlyList<AssetLedger.Api.Certificates.Deadlines.CertificateDeadlineRow> CertificateLimits { get; private set; } = [];
     public DateTimeZone Zone { get; private set; } = DateTimeZone.Utc;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -37,12 +36,7 @@ public sealed class DeadlinesModel(IDocumentStore store, JurisdictionCalendar ca
         Cases = (await session.LoadManyAsync<Case>(ct, caseIds)).ToDictionary(c => c.Id);
         Assets = (await session.LoadManyAsync<Asset>(ct, assetIds)).ToDictionary(a => a.Id);
         Zone = calendar.ZoneOf(Caller.Jurisdiction);
-        var now = clock.GetCurrentInstant();
-        var executing = await session.Query<AssetLedger.Certificates.Certificate>().Where(c => c.Role == AssetLedger.Certificates.CertificateRole.Executing).ToListAsync(ct);
-        CertificateLimits = executing.Where(c => !c.Status.IsClosed())
-            .SelectMany(c => AssetLedger.Api.Certificates.CertificateResponse.From(c, now).Deadlines.Where(d => !d.Met).Select(d => (c, d)))
-            .Where(x => limit is null || x.d.Due.InZone(Zone).Date <= limit)
-            .OrderBy(x => x.d.Due).ToList();
+        CertificateLimits = await AssetLedger.Api.Certificates.Deadlines.ListCertificateDeadlinesSlice.ListAsync(session, clock.GetCurrentInstant(), Zone, limit, ct);
         return Page();
     }
 

@@ -46,5 +46,6 @@ public static class CertificateDeadlines
     private static CertificateDeadline Make(Certificate c, DeadlineKind kind, Instant due, string basis, Instant? decidedAt, bool ended) =>
         new(kind, due, basis,
             Met: decidedAt is { } at ? at <= due : ended,
-            Missed: c.MissedDeadlines.Any(m => m.Kind == kind));
+            Missed: c.MissedDeadlines.Any(m => m.Kind == kind),
+            Decided: decidedAt is not null);
 }

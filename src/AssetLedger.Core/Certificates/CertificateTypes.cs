@@ -56,8 +56,12 @@ public enum DeadlineKind { Recognition, Execution }
 /// <summary>The issuing State's answer to a cost-sharing proposal (Art 31(2)).</summary>
 public enum CostDecision { Accepted, Rejected, Agreed }
 
-/// <summary>A time limit of the Regulation on a received certificate.</summary>
-public sealed record CertificateDeadline(DeadlineKind Kind, Instant Due, string LegalBasis, bool Met, bool Missed);
+/// <summary>A time limit of the Regulation on a received certificate. <see cref="Decided"/>: its decision was taken (in time or late).</summary>
+public sealed record CertificateDeadline(DeadlineKind Kind, Instant Due, string LegalBasis, bool Met, bool Missed, bool Decided = false)
+{
+    /// <summary>Still waiting for its decision (not taken, the certificate not ended): what a deadlines view lists.</summary>
+    public bool Open => !Decided && !Met;
+}
 
 public static class CertificateStatuses
 {

@@ -85,9 +85,18 @@ public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers
         await Until(two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
         Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed", "certificate_deadline_missed"], await HistoryTypes(two.NL, id));
 
+        // The deadlines view keeps the missed limit until the decision is taken.
+        var listed = await two.DE.Client.Get("/api/certificates/deadlines", two.DE.Token("prosecutor")).Ok();
+        var row = Assert.Single(listed.Json.EnumerateArray(), r => r.GetProperty("certificateId").GetGuid() == id);
+        Assert.True(row.GetProperty("missed").GetBoolean());
+        Assert.Equal("Reg (EU) 2018/1805 Art 20(1)", row.GetProperty("legalBasis").GetString());
+
         // Late, but still decided (Art 20(2): the executing authority decides as soon as possible).
         await Command(two.DE, id, "recognition").Ok();
         await Until(two.NL, id, r => r.Str("status") == "recognised");
+        var after = await two.DE.Client.Get("/api/certificates/deadlines", two.DE.Token("prosecutor")).Ok();
+        Assert.DoesNotContain(after.Json.EnumerateArray(), r => r.GetProperty("certificateId").GetGuid() == id);
+        Assert.Equal(HttpStatusCode.BadRequest, (await two.DE.Client.Get("/api/certificates/deadlines?before=soon", two.DE.Token("prosecutor"))).Status);
     }
 
     [Fact]

@@ -89,4 +89,23 @@ public class when_computing_certificate_deadlines
         var confirmed = Run(issuing, T0, new ApplyReport(1, new CertificateReceived(Id, CertificateKind.Confiscation, Details(), T0 + Duration.FromHours(1))));
         Assert.Equal(T0 + Duration.FromHours(1) + Duration.FromDays(45), Assert.Single(CertificateDeadlines.Of(confirmed)).Due);
     }
+
+    [Fact]
+    public void a_limit_decided_late_is_decided_but_not_met_and_no_longer_open()
+    {
+        var received = Received();
+        var open = Assert.Single(CertificateDeadlines.Of(received));
+        Assert.True(open.Open);
+        Assert.False(open.Decided);
+
+        var late = Run(received, T0 + Duration.FromDays(47), new RecogniseCertificate());
+        var limit = Assert.Single(CertificateDeadlines.Of(late));
+        Assert.False(limit.Met);
+        Assert.True(limit.Decided);
+        Assert.False(limit.Open);
+
+        var inTime = Assert.Single(CertificateDeadlines.Of(Run(received, T0 + Duration.FromDays(45), new RecogniseCertificate())));
+        Assert.True(inTime.Met);
+        Assert.False(inTime.Open);
+    }
 }
