@@ -51,6 +51,12 @@ public sealed class when_messages_between_ledgers_are_delayed_repeated_or_forged
         Assert.False(waiting.Delivered);
         Assert.True(waiting.Attempts >= 2, $"only {waiting.Attempts} attempt(s) while the peer was down");
         Assert.StartsWith("unreachable", waiting.LastResult);
+        // The operator sees it without the database: the pending message, its attempts and why.
+        var outbox = await two.NL.Client.Get("/api/cooperation/outbox?pending=true", two.NL.Token("admin")).Ok();
+        var entry = Assert.Single(outbox.Json.EnumerateArray(), e => e.GetProperty("certificateId").GetGuid() == id);
+        Assert.Equal("DE", entry.GetProperty("to").GetString());
+        Assert.True(entry.GetProperty("attempts").GetInt32() >= 2);
+        Assert.StartsWith("unreachable", entry.GetProperty("lastResult").GetString());
         Assert.Contains(two.DE.Logs.Events, e => e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.StartsWith("Outbox:") && e.RenderMessage().Contains(waiting.Id.ToString()));
 
         two.DE.Start();
@@ -62,6 +68,10 @@ public sealed class when_messages_between_ledgers_are_delayed_repeated_or_forged
         Assert.True(sent.Delivered);
         Assert.StartsWith("20", sent.LastResult);
         Assert.Equal(3, await two.NL.EventCountAsync(id)); // issued, transmitted, receipt confirmed: once
+        var after = await two.NL.Client.Get("/api/cooperation/outbox?pending=true", two.NL.Token("auditor")).Ok();
+        Assert.DoesNotContain(after.Json.EnumerateArray(), e => e.GetProperty("certificateId").GetGuid() == id);
+        Assert.Equal(HttpStatusCode.Forbidden, (await two.NL.Client.Get("/api/cooperation/outbox", two.NL.Token("prosecutor"))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await two.NL.Client.Get("/api/cooperation/outbox?pending=maybe", two.NL.Token("admin"))).Status);
     }
 
     [Fact]
