@@ -1,3 +1,4 @@
+using AssetLedger.Api.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -107,5 +108,27 @@ public sealed class when_walking_a_certificate_in_the_browser(TwoLedgers two) : 
         await Expect(nl.GetByTestId("timeline")).ToContainTextAsync("receipt confirmed");
         await Expect(nl.GetByTestId("timeline")).ToContainTextAsync("certificate executed");
         await Expect(nl.GetByTestId("no-actions")).ToBeVisibleAsync(); // an executed confiscation cannot be withdrawn (Art 27)
+    }
+
+    [Fact]
+    public async Task nl_treasury_sees_on_its_reconciliation_page_what_de_owes_under_the_certificate()
+    {
+        var de = new Infrastructure.Desk("DE", "LKA");
+        var id = await two.IssuedAndReceivedAsync(amount: "10000.01");
+        await TwoLedgers.Command(two.DE, id, "recognition").Ok();
+        await TwoLedgers.Command(two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Infrastructure.Scenarios.Money("10000.01") }).Ok();
+        var caseId = await Distribution.DistributionKit.OpenCase(two.DE.Client, de);
+        await Distribution.DistributionKit.RealisedAsset(two.DE.Client, de, caseId, "10000.01");
+        var body = Distribution.DistributionKit.Body(Guid.NewGuid(), "eu-2018-1805", "NL");
+        body["certificateId"] = id;
+        await Distribution.DistributionKit.Distributed(two.DE.Client, de, caseId, body);
+        var reference = (await TwoLedgers.Until(two.NL, id, r => r["shares"].GetArrayLength() == 1))["details"].GetProperty("orderReference").GetString()!;
+
+        var page = await SignInAsync(two.NL, "demo-treasury");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Reconciliation" }).ClickAsync();
+        var receivables = page.GetByTestId("receivables");
+        await Expect(receivables).ToContainTextAsync("DE");
+        await Expect(page.GetByRole(AriaRole.Link, new() { Name = reference })).ToBeVisibleAsync();
+        await Expect(page.Locator("li", new() { HasText = reference })).ToContainTextAsync("due 5000.01 EUR, settled 0.00 EUR");
     }
 }

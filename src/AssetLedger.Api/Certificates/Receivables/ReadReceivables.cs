@@ -23,9 +23,12 @@ public static class ReadReceivablesSlice
     {
         var caller = ApiRequest.Of(http).Caller;
         await using var session = store.QuerySession(caller.Jurisdiction);
-        var issued = await session.Query<Certificate>().Where(c => c.Role == CertificateRole.Issuing && c.Kind == CertificateKind.Confiscation).ToListAsync(ct);
-        return Results.Json(Compute(issued), ApiJson.Options);
+        return Results.Json(await ReportAsync(session, ct), ApiJson.Options);
     }
+
+    /// <summary>The report over the confiscation certificates the session's jurisdiction issued.</summary>
+    public static async Task<ReceivablesReport> ReportAsync(IQuerySession session, CancellationToken ct) =>
+        Compute(await session.Query<Certificate>().Where(c => c.Role == CertificateRole.Issuing && c.Kind == CertificateKind.Confiscation).ToListAsync(ct));
 
     public static ReceivablesReport Compute(IEnumerable<Certificate> issued)
     {

@@ -14,6 +14,9 @@ public sealed class ReconciliationModel(IDocumentStore store) : WebPage
 
     public ReconciliationReport Report { get; private set; } = new([]);
 
+    /// <summary>What other States owe us under our confiscation certificates (GET /api/treasury/receivables).</summary>
+    public AssetLedger.Api.Certificates.Receivables.ReceivablesReport Receivables { get; private set; } = new([], []);
+
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
 
     public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct) =>
@@ -31,6 +34,9 @@ public sealed class ReconciliationModel(IDocumentStore store) : WebPage
         }
         await using var session = store.QuerySession(Caller.Jurisdiction);
         Report = await Reconciliation.ReportAsync(session, Currency, ct);
+        var receivables = await AssetLedger.Api.Certificates.Receivables.ReadReceivablesSlice.ReportAsync(session, ct);
+        Receivables = Currency is null ? receivables
+            : new(receivables.Rows.Where(r => r.Currency == Currency).ToList(), receivables.Shares.Where(s => s.Due.Currency == Currency).ToList());
         return null;
     }
 }
