@@ -48,8 +48,10 @@ public sealed class CertificateDeadlineSweep(IDocumentStore store, CommandExecut
             var commandId = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{c.Id:N}:deadlines:{key}")).AsSpan(0, 16));
             var caller = new Caller("system:deadline-sweep", "Deadline sweep", [Roles.Admin], c.Details.ExecutingState, "");
             var context = new CommandContext(caller, "system", commandId, commandId.ToString("N"), Guid.NewGuid().ToString("N"), null);
-            await CertificateCommandSlices.RunAsync(executor, clock, context, $"sweep /api/certificates/{c.Id}/deadline-check", c.Id, new RecordMissedDeadlines(), mustExist: true, ct);
-            recorded += missed.Count;
+            var outcome = await CertificateCommandSlices.RunAsync(executor, clock, context, $"sweep /api/certificates/{c.Id}/deadline-check", c.Id, new RecordMissedDeadlines(), mustExist: true, ct);
+            if (outcome is Outcome.Done) recorded += missed.Count;
+            // Not recorded this round (the database did not answer, a concurrent change): the next sweep tries again.
+            else log.LogWarning("Deadline sweep: certificate {CertificateId} not updated this round: {Outcome}", c.Id, outcome.GetType().Name);
         }
         return recorded;
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using AssetLedger.Api.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using static AssetLedger.Api.Tests.Cooperation.TwoLedgers;
 
@@ -163,5 +164,19 @@ public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers
         await Until(two.NL, second, r => r.Str("status") == "executed");
         Assert.Contains("remaining_amount_notified", await HistoryTypes(two.NL, second));
         Assert.Equal(["certificate_received", "certificate_recognised", "remaining_amount_notified", "certificate_executed"], await HistoryTypes(two.DE, second));
+    }
+
+    [Fact]
+    public async Task the_background_sweep_records_a_missed_limit_once_without_anyone_asking()
+    {
+        var id = await two.IssuedAndReceivedAsync();
+        var sweep = two.DE.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AssetLedger.Api.Cooperation.CertificateDeadlineSweep>().Single();
+        Assert.Equal(0, await sweep.SweepAsync(CancellationToken.None)); // day 0: nothing has passed
+
+        two.DE.Clock.Advance(Duration.FromDays(46));
+        Assert.True(await sweep.SweepAsync(CancellationToken.None) >= 1);
+        await sweep.SweepAsync(CancellationToken.None); // again: this certificate's miss is recorded already
+        Assert.Equal(["certificate_received", "certificate_deadline_missed"], await HistoryTypes(two.DE, id));
+        await Until(two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
     }
 }
