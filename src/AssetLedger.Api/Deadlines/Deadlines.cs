@@ -24,16 +24,23 @@ public static class DeadlineEndpoints
     private static async Task<IResult> Deadlines(HttpContext http, string? before, IDocumentStore store, JurisdictionCalendar calendar, CancellationToken ct)
     {
         var caller = ApiRequest.Of(http).Caller;
-        LocalDate? limit = null;
-        if (before is not null)
-        {
-            if (LocalDatePattern.Iso.Parse(before) is { Success: true } r) limit = r.Value;
-            else return Problems.Validation(new Dictionary<string, string[]> { ["before"] = ["Must be a date such as \"2026-12-31\"."] });
-        }
+        if (!TryBefore(before, out var limit)) return BadBefore;
         await using var session = store.QuerySession(caller.Jurisdiction);
         var list = await ListAsync(session, caller, calendar.Today(caller.Jurisdiction), limit, ct);
         return Results.Json(list, ApiJson.Options);
     }
+
+    /// <summary>The <c>before</c> parameter of a deadlines list: absent, or an ISO date.</summary>
+    public static bool TryBefore(string? before, out LocalDate? limit)
+    {
+        limit = null;
+        if (before is null) return true;
+        if (LocalDatePattern.Iso.Parse(before) is not { Success: true } r) return false;
+        limit = r.Value;
+        return true;
+    }
+
+    public static IResult BadBefore => Problems.Validation(new Dictionary<string, string[]> { ["before"] = ["Must be a date such as \"2026-12-31\"."] });
 
     /// <summary>The deadlines of the assets the caller may see, due on or before <paramref name="limit"/>, soonest first.</summary>
     public static async Task<IReadOnlyList<Deadline>> ListAsync(IQuerySession session, Caller caller, LocalDate today, LocalDate? limit, CancellationToken ct)

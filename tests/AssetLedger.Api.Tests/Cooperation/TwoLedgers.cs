@@ -201,3 +201,18 @@ public sealed class TwoLedgers : IAsyncLifetime
         return last;
     }
 }
+
+/// <summary>Base of the two-ledger tests: both ledgers running and both clocks at the start before each test.</summary>
+[Collection(TwoLedgersCollection.Name)]
+public abstract class TwoLedgersTest(TwoLedgers two) : IAsyncLifetime
+{
+    protected TwoLedgers Two { get; } = two;
+
+    public virtual Task InitializeAsync()
+    {
+        Two.Reset();
+        return Task.CompletedTask;
+    }
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+}

@@ -8,17 +8,8 @@ namespace AssetLedger.Api.Tests.Cooperation;
 /// ledger: each malformed body is a 400 problem naming the field and appends nothing, on both sides.
 /// (The issuing side's routes are in the corpus of Validation/when_a_request_is_malformed.)
 /// </summary>
-[Collection(TwoLedgersCollection.Name)]
-public sealed class when_a_certificate_request_is_malformed(TwoLedgers two) : IAsyncLifetime
+public sealed class when_a_certificate_request_is_malformed(TwoLedgers two) : TwoLedgersTest(two)
 {
-    public Task InitializeAsync()
-    {
-        two.Reset();
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     private static readonly Field Cmd = new("commandId", Kind.Id, true);
     private static readonly Field Reason = new("reason", Kind.LongText, true);
 
@@ -41,21 +32,21 @@ public sealed class when_a_certificate_request_is_malformed(TwoLedgers two) : IA
     [Fact]
     public async Task every_one_is_a_400_problem_naming_the_field_and_appends_nothing()
     {
-        var id = await two.IssuedAndReceivedAsync();
-        var (deBefore, nlBefore) = (await two.DE.EventCountAsync(), await two.NL.EventCountAsync());
+        var id = await Two.IssuedAndReceivedAsync();
+        var (deBefore, nlBefore) = (await Two.DE.EventCountAsync(), await Two.NL.EventCountAsync());
         var failures = new List<string>();
         var count = 0;
         foreach (var (name, body, fields) in Routes)
         {
-            var route = new PostRoute($"POST /api/certificates/{{certificateId}}/{name}", two.DE.Token("prosecutor"), body, fields);
+            var route = new PostRoute($"POST /api/certificates/{{certificateId}}/{name}", Two.DE.Token("prosecutor"), body, fields);
             var requests = For(route).ToList();
             count += requests.Count;
-            failures.AddRange((await SendAllAsync(two.DE.Client, $"/api/certificates/{id}/{name}", route.Token, requests)).Select(f => $"{name}: {f}"));
+            failures.AddRange((await SendAllAsync(Two.DE.Client, $"/api/certificates/{id}/{name}", route.Token, requests)).Select(f => $"{name}: {f}"));
         }
 
         Assert.True(count >= 150, $"only {count} requests");
         Assert.True(failures.Count == 0, $"{failures.Count} of {count} went wrong:\n" + string.Join("\n", failures));
-        Assert.Equal(deBefore, await two.DE.EventCountAsync());
-        Assert.Equal(nlBefore, await two.NL.EventCountAsync());
+        Assert.Equal(deBefore, await Two.DE.EventCountAsync());
+        Assert.Equal(nlBefore, await Two.NL.EventCountAsync());
     }
 }

@@ -21,23 +21,14 @@ public sealed class TwoLedgersCollection : ICollectionFixture<TwoLedgers>
 /// service on its own database, receives, recognises and executes it; the reports flow back. All
 /// over loopback HTTP between two running instances, with each State's own fake clock.
 /// </summary>
-[Collection(TwoLedgersCollection.Name)]
-public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers two) : IAsyncLifetime
+public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers two) : TwoLedgersTest(two)
 {
-    public Task InitializeAsync()
-    {
-        two.Reset();
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task the_certificate_is_received_in_the_executing_ledger_and_the_receipt_recorded_in_the_issuing_one()
     {
-        var id = await two.IssuedAndReceivedAsync();
+        var id = await Two.IssuedAndReceivedAsync();
 
-        var de = await two.DE.Client.Get($"/api/certificates/{id}", two.DE.Token("prosecutor")).Ok();
+        var de = await Two.DE.Client.Get($"/api/certificates/{id}", Two.DE.Token("prosecutor")).Ok();
         Assert.Equal("executing", de.Str("role"));
         Assert.Equal("NL", de.Str("otherState"));
         Assert.Equal("10000.01", de["details"].GetProperty("amountForExecutingState").GetProperty("amount").GetString());
@@ -47,68 +38,68 @@ public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers
         Assert.Equal("2026-04-16T09:00:00Z", deadline.GetProperty("due").GetString()); // received 2 March + 45 days (Art 20(1))
         Assert.Contains("recognition", de["actions"].EnumerateArray().Select(a => a.GetString()));
 
-        var nl = await two.NL.Client.Get($"/api/certificates/{id}", two.NL.Token("prosecutor")).Ok();
+        var nl = await Two.NL.Client.Get($"/api/certificates/{id}", Two.NL.Token("prosecutor")).Ok();
         Assert.Equal("issuing", nl.Str("role"));
         Assert.Equal("2026-03-02T09:00:00Z", nl.Str("receivedAt"));
-        Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed"], await HistoryTypes(two.NL, id));
-        Assert.Equal(["certificate_received"], await HistoryTypes(two.DE, id));
+        Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed"], await HistoryTypes(Two.NL, id));
+        Assert.Equal(["certificate_received"], await HistoryTypes(Two.DE, id));
     }
 
     [Fact]
     public async Task recognition_on_day_45_meets_the_time_limit_and_the_check_records_nothing()
     {
-        var id = await two.IssuedAndReceivedAsync();
-        two.DE.Clock.Advance(Duration.FromDays(45));
+        var id = await Two.IssuedAndReceivedAsync();
+        Two.DE.Clock.Advance(Duration.FromDays(45));
 
-        await Command(two.DE, id, "recognition").Ok();
-        await Command(two.DE, id, "deadline-check").Ok();
+        await Command(Two.DE, id, "recognition").Ok();
+        await Command(Two.DE, id, "deadline-check").Ok();
 
-        var nl = await Until(two.NL, id, r => r.Str("status") == "recognised");
+        var nl = await Until(Two.NL, id, r => r.Str("status") == "recognised");
         Assert.True(nl["deadlines"][0].GetProperty("met").GetBoolean());
-        Assert.Equal(["certificate_received", "certificate_recognised"], await HistoryTypes(two.DE, id));
-        Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed", "certificate_recognised"], await HistoryTypes(two.NL, id));
+        Assert.Equal(["certificate_received", "certificate_recognised"], await HistoryTypes(Two.DE, id));
+        Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed", "certificate_recognised"], await HistoryTypes(Two.NL, id));
     }
 
     [Fact]
     public async Task on_day_46_the_missed_time_limit_is_an_event_on_both_sides_and_the_duty_to_decide_continues()
     {
-        var id = await two.IssuedAndReceivedAsync();
-        two.DE.Clock.Advance(Duration.FromDays(46));
+        var id = await Two.IssuedAndReceivedAsync();
+        Two.DE.Clock.Advance(Duration.FromDays(46));
 
-        var before = await Command(two.DE, id, "deadline-check").Ok();
+        var before = await Command(Two.DE, id, "deadline-check").Ok();
         Assert.True(before["deadlines"][0].GetProperty("missed").GetBoolean());
         Assert.Contains("recognition", before["actions"].EnumerateArray().Select(a => a.GetString()));
         // A second check finds the miss already recorded and records nothing more.
-        var events = await two.DE.EventCountAsync(id);
-        await Command(two.DE, id, "deadline-check").Ok();
-        Assert.Equal(events, await two.DE.EventCountAsync(id));
+        var events = await Two.DE.EventCountAsync(id);
+        await Command(Two.DE, id, "deadline-check").Ok();
+        Assert.Equal(events, await Two.DE.EventCountAsync(id));
 
-        await Until(two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
-        Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed", "certificate_deadline_missed"], await HistoryTypes(two.NL, id));
+        await Until(Two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
+        Assert.Equal(["certificate_issued", "certificate_transmitted", "receipt_confirmed", "certificate_deadline_missed"], await HistoryTypes(Two.NL, id));
 
         // The deadlines view keeps the missed limit until the decision is taken.
-        var listed = await two.DE.Client.Get("/api/certificates/deadlines", two.DE.Token("prosecutor")).Ok();
+        var listed = await Two.DE.Client.Get("/api/certificates/deadlines", Two.DE.Token("prosecutor")).Ok();
         var row = Assert.Single(listed.Json.EnumerateArray(), r => r.GetProperty("certificateId").GetGuid() == id);
         Assert.True(row.GetProperty("missed").GetBoolean());
         Assert.Equal("Reg (EU) 2018/1805 Art 20(1)", row.GetProperty("legalBasis").GetString());
 
         // Late, but still decided (Art 20(2): the executing authority decides as soon as possible).
-        await Command(two.DE, id, "recognition").Ok();
-        await Until(two.NL, id, r => r.Str("status") == "recognised");
-        var after = await two.DE.Client.Get("/api/certificates/deadlines", two.DE.Token("prosecutor")).Ok();
+        await Command(Two.DE, id, "recognition").Ok();
+        await Until(Two.NL, id, r => r.Str("status") == "recognised");
+        var after = await Two.DE.Client.Get("/api/certificates/deadlines", Two.DE.Token("prosecutor")).Ok();
         Assert.DoesNotContain(after.Json.EnumerateArray(), r => r.GetProperty("certificateId").GetGuid() == id);
-        Assert.Equal(HttpStatusCode.BadRequest, (await two.DE.Client.Get("/api/certificates/deadlines?before=soon", two.DE.Token("prosecutor"))).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Two.DE.Client.Get("/api/certificates/deadlines?before=soon", Two.DE.Token("prosecutor"))).Status);
     }
 
     [Fact]
     public async Task execution_reports_the_value_obtained_to_the_issuing_ledger()
     {
-        var id = await two.IssuedAndReceivedAsync(amount: "10000.01");
-        await Command(two.DE, id, "recognition").Ok();
-        var executed = await Command(two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("10000.01"), note = "Account debited" }).Ok();
+        var id = await Two.IssuedAndReceivedAsync(amount: "10000.01");
+        await Command(Two.DE, id, "recognition").Ok();
+        var executed = await Command(Two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("10000.01"), note = "Account debited" }).Ok();
         Assert.Equal("executed", executed.Str("status"));
 
-        var nl = await Until(two.NL, id, r => r.Str("status") == "executed");
+        var nl = await Until(Two.NL, id, r => r.Str("status") == "executed");
         Assert.Equal("10000.01", nl["executedValue"].GetProperty("amount").GetString());
         Assert.Equal("EUR", nl["executedValue"].GetProperty("currency").GetString());
         Assert.Equal(3, nl["reports"].GetInt32());
@@ -117,26 +108,26 @@ public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers
     [Fact]
     public async Task a_withdrawal_travels_to_the_executing_ledger_and_ends_the_certificate_there()
     {
-        var id = await two.IssuedAndReceivedAsync(kind: "freezing", amount: "5000.00");
-        await Command(two.NL, id, "withdrawal", new { commandId = Guid.NewGuid(), reason = "The suspect paid the amount voluntarily" }).Ok();
+        var id = await Two.IssuedAndReceivedAsync(kind: "freezing", amount: "5000.00");
+        await Command(Two.NL, id, "withdrawal", new { commandId = Guid.NewGuid(), reason = "The suspect paid the amount voluntarily" }).Ok();
 
-        var de = await Until(two.DE, id, r => r.Str("status") == "withdrawn");
+        var de = await Until(Two.DE, id, r => r.Str("status") == "withdrawn");
         Assert.Equal("The suspect paid the amount voluntarily", de.Str("withdrawalReason"));
         Assert.Empty(de["actions"].EnumerateArray());
-        var refused = await Command(two.DE, id, "recognition");
+        var refused = await Command(Two.DE, id, "recognition");
         Assert.Equal(HttpStatusCode.Conflict, refused.Status);
     }
 
     [Fact]
     public async Task a_certificate_of_another_jurisdiction_is_not_found_and_only_a_prosecutor_issues()
     {
-        var id = await two.IssuedAndReceivedAsync();
-        var foreign = await two.DE.Client.Get($"/api/certificates/{id}", Tokens.For("auditor", "ES", "UDEF"));
+        var id = await Two.IssuedAndReceivedAsync();
+        var foreign = await Two.DE.Client.Get($"/api/certificates/{id}", Tokens.For("auditor", "ES", "UDEF"));
         Assert.Equal(HttpStatusCode.NotFound, foreign.Status);
 
-        var byInvestigator = await two.NL.Client.Post("/api/certificates", Certificate(Guid.NewGuid()), two.NL.Token("investigator"));
+        var byInvestigator = await Two.NL.Client.Post("/api/certificates", Certificate(Guid.NewGuid()), Two.NL.Token("investigator"));
         Assert.Equal(HttpStatusCode.Forbidden, byInvestigator.Status);
-        var forAnotherState = await two.NL.Client.Post("/api/certificates", Certificate(Guid.NewGuid()), Tokens.For("prosecutor", "ES", "UDEF"));
+        var forAnotherState = await Two.NL.Client.Post("/api/certificates", Certificate(Guid.NewGuid()), Tokens.For("prosecutor", "ES", "UDEF"));
         Assert.Equal(HttpStatusCode.Forbidden, forAnotherState.Status);
     }
 
@@ -146,37 +137,37 @@ public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers
         // One order of EUR 15,000.00 with two certificates (Art 16(2)-(3)); both go to DE here, as two
         // ledgers are running, but the issuing ledger treats them as any two executing States.
         var reference = "RTM-MULTI-" + Guid.NewGuid().ToString("N")[..6];
-        var first = await two.IssuedAndReceivedAsync(amount: "10000.00", total: "15000.00", reference: reference);
-        var second = await two.IssuedAndReceivedAsync(amount: "10000.00", total: "15000.00", reference: reference);
-        await Command(two.DE, first, "recognition").Ok();
-        await Command(two.DE, second, "recognition").Ok();
+        var first = await Two.IssuedAndReceivedAsync(amount: "10000.00", total: "15000.00", reference: reference);
+        var second = await Two.IssuedAndReceivedAsync(amount: "10000.00", total: "15000.00", reference: reference);
+        await Command(Two.DE, first, "recognition").Ok();
+        await Command(Two.DE, second, "recognition").Ok();
 
-        await Command(two.DE, first, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("10000.00") }).Ok();
+        await Command(Two.DE, first, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("10000.00") }).Ok();
 
-        var told = await Until(two.DE, second, r => r["remainingNotified"].ValueKind == System.Text.Json.JsonValueKind.Object);
+        var told = await Until(Two.DE, second, r => r["remainingNotified"].ValueKind == System.Text.Json.JsonValueKind.Object);
         Assert.Equal("5000.00", told["remainingNotified"].GetProperty("amount").GetString());
         Assert.Equal("5000.00", told["executionCap"].GetProperty("amount").GetString());
-        var tooMuch = await Command(two.DE, second, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("5000.01") });
+        var tooMuch = await Command(Two.DE, second, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("5000.01") });
         Assert.Equal(HttpStatusCode.Conflict, tooMuch.Status);
         Assert.Contains("Arts 16(2)-(3), 18(4)", tooMuch.Str("detail"));
-        await Command(two.DE, second, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("5000.00") }).Ok();
+        await Command(Two.DE, second, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("5000.00") }).Ok();
 
-        await Until(two.NL, second, r => r.Str("status") == "executed");
-        Assert.Contains("remaining_amount_notified", await HistoryTypes(two.NL, second));
-        Assert.Equal(["certificate_received", "certificate_recognised", "remaining_amount_notified", "certificate_executed"], await HistoryTypes(two.DE, second));
+        await Until(Two.NL, second, r => r.Str("status") == "executed");
+        Assert.Contains("remaining_amount_notified", await HistoryTypes(Two.NL, second));
+        Assert.Equal(["certificate_received", "certificate_recognised", "remaining_amount_notified", "certificate_executed"], await HistoryTypes(Two.DE, second));
     }
 
     [Fact]
     public async Task the_background_sweep_records_a_missed_limit_once_without_anyone_asking()
     {
-        var id = await two.IssuedAndReceivedAsync();
-        var sweep = two.DE.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AssetLedger.Api.Cooperation.CertificateDeadlineSweep>().Single();
+        var id = await Two.IssuedAndReceivedAsync();
+        var sweep = Two.DE.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<AssetLedger.Api.Cooperation.CertificateDeadlineSweep>().Single();
         Assert.Equal(0, await sweep.SweepAsync(CancellationToken.None)); // day 0: nothing has passed
 
-        two.DE.Clock.Advance(Duration.FromDays(46));
+        Two.DE.Clock.Advance(Duration.FromDays(46));
         Assert.True(await sweep.SweepAsync(CancellationToken.None) >= 1);
         await sweep.SweepAsync(CancellationToken.None); // again: this certificate's miss is recorded already
-        Assert.Equal(["certificate_received", "certificate_deadline_missed"], await HistoryTypes(two.DE, id));
-        await Until(two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
+        Assert.Equal(["certificate_received", "certificate_deadline_missed"], await HistoryTypes(Two.DE, id));
+        await Until(Two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
     }
 }

@@ -14,28 +14,19 @@ namespace AssetLedger.Api.Tests.Cooperation;
 /// ledger learns each step from DE's ledger; NL's receivables and DE's reconciliation show the same
 /// due, settled and outstanding to the cent.
 /// </summary>
-[Collection(TwoLedgersCollection.Name)]
-public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(TwoLedgers two) : IAsyncLifetime
+public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(TwoLedgers two) : TwoLedgersTest(two)
 {
     private static readonly Desk De = new("DE", "LKA");
-
-    public Task InitializeAsync()
-    {
-        two.Reset();
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>NL's certificate received, recognised and executed in DE; a DE case with the property realised for <paramref name="gross"/>.</summary>
     private async Task<(Guid Certificate, Guid Case)> ExecutedAndRealisedAsync(string gross, string? victimClaim = null)
     {
-        var id = await two.IssuedAndReceivedAsync(amount: gross);
-        await Command(two.DE, id, "recognition").Ok();
-        await Command(two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money(gross) }).Ok();
-        var caseId = await two.DE.Client.OpenCase(De);
-        if (victimClaim is not null) await two.DE.Client.Claim(De, caseId, "V-DE-1", victimClaim);
-        await two.DE.Client.RealisedAsset(De, caseId, gross);
+        var id = await Two.IssuedAndReceivedAsync(amount: gross);
+        await Command(Two.DE, id, "recognition").Ok();
+        await Command(Two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money(gross) }).Ok();
+        var caseId = await Two.DE.Client.OpenCase(De);
+        if (victimClaim is not null) await Two.DE.Client.Claim(De, caseId, "V-DE-1", victimClaim);
+        await Two.DE.Client.RealisedAsset(De, caseId, gross);
         return (id, caseId);
     }
 
@@ -43,7 +34,7 @@ public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(Two
     {
         var body = Body(Guid.NewGuid(), "eu-2018-1805", "NL");
         body["certificateId"] = certificateId;
-        return await two.DE.Client.Distributed(De, caseId, body);
+        return await Two.DE.Client.Distributed(De, caseId, body);
     }
 
     /// <summary>
@@ -53,9 +44,9 @@ public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(Two
     /// </summary>
     private async Task AssertBothSidesAgreeAsync()
     {
-        var rec = await two.DE.Client.Get("/api/treasury/reconciliation", De.Treasury).Ok();
+        var rec = await Two.DE.Client.Get("/api/treasury/reconciliation", De.Treasury).Ok();
         var row = rec["rows"].EnumerateArray().Single(r => r.GetProperty("payee").GetProperty("type").GetString() == "state" && r.GetProperty("payee").GetProperty("id").GetString() == "NL");
-        var receivables = await two.NL.Client.Get("/api/treasury/receivables", two.NL.Token("treasury")).Ok();
+        var receivables = await Two.NL.Client.Get("/api/treasury/receivables", Two.NL.Token("treasury")).Ok();
         var mine = receivables["rows"].EnumerateArray().Single(r => r.GetProperty("fromState").GetString() == "DE");
         static (string, string, string) Of(JsonElement r) => (r.GetProperty("due").Amount(), r.GetProperty("settled").Amount(), r.GetProperty("outstanding").Amount());
         Assert.Equal(Of(row), Of(mine));
@@ -73,23 +64,23 @@ public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(Two
         Assert.Equal("5000.01", nlShare.GetProperty("amount").Amount());
         Assert.Equal("5000.00", d.Allocation("treasury", "DE").GetProperty("amount").Amount());
 
-        var nl = await Until(two.NL, id, r => r["shares"].GetArrayLength() == 1);
+        var nl = await Until(Two.NL, id, r => r["shares"].GetArrayLength() == 1);
         Assert.Equal(("5000.01", "0.00", "5000.01"), Figures(nl));
         await AssertBothSidesAgreeAsync();
 
         var distributionId = d["distributionId"].GetGuid();
-        Assert.Equal(HttpStatusCode.OK, (await two.DE.Client.Settle(De, caseId, distributionId, nlShare.Id(), "2000.00", "EUR")).Status);
-        Assert.Equal(HttpStatusCode.OK, (await two.DE.Client.Settle(De, caseId, distributionId, nlShare.Id(), "3000.01", "EUR")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Two.DE.Client.Settle(De, caseId, distributionId, nlShare.Id(), "2000.00", "EUR")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Two.DE.Client.Settle(De, caseId, distributionId, nlShare.Id(), "3000.01", "EUR")).Status);
 
-        var settled = await Until(two.NL, id, r => r["shares"][0].GetProperty("payments").GetArrayLength() == 2);
+        var settled = await Until(Two.NL, id, r => r["shares"][0].GetProperty("payments").GetArrayLength() == 2);
         Assert.Equal(("5000.01", "5000.01", "0.00"), Figures(settled));
-        Assert.Equal(Figures(settled), Figures(await two.DE.Client.Get($"/api/certificates/{id}", two.DE.Token("treasury")).Ok()));
+        Assert.Equal(Figures(settled), Figures(await Two.DE.Client.Get($"/api/certificates/{id}", Two.DE.Token("treasury")).Ok()));
         Assert.Equal("TRX-" + nlShare.Id().ToString("N")[..8], settled["shares"][0].GetProperty("payments")[1].GetProperty("bankReference").GetString());
         await AssertBothSidesAgreeAsync();
 
-        var history = await HistoryTypes(two.NL, id);
+        var history = await HistoryTypes(Two.NL, id);
         Assert.Equal(["proceeds_shared", "share_settled", "share_settled"], history.TakeLast(3));
-        Assert.Equal(history.Skip(2), (await HistoryTypes(two.DE, id)).Select(t => t == "certificate_received" ? "receipt_confirmed" : t));
+        Assert.Equal(history.Skip(2), (await HistoryTypes(Two.DE, id)).Select(t => t == "certificate_received" ? "receipt_confirmed" : t));
     }
 
     [Fact]
@@ -100,9 +91,9 @@ public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(Two
         Assert.DoesNotContain(d.Allocations(), a => a.GetProperty("payee").GetProperty("id").GetString() == "NL");
         Assert.Equal("10000.00", d.Allocation("treasury", "DE").GetProperty("amount").Amount());
 
-        var nl = await Until(two.NL, id, r => r["shares"].GetArrayLength() == 1);
+        var nl = await Until(Two.NL, id, r => r["shares"].GetArrayLength() == 1);
         Assert.Equal(("0.00", "0.00", "0.00"), Figures(nl));
-        var receivables = await two.NL.Client.Get("/api/treasury/receivables", two.NL.Token("treasury")).Ok();
+        var receivables = await Two.NL.Client.Get("/api/treasury/receivables", Two.NL.Token("treasury")).Ok();
         var mine = receivables["shares"].EnumerateArray().Single(s => s.GetProperty("certificateId").GetGuid() == id);
         Assert.Equal("0.00", mine.GetProperty("outstanding").Amount());
     }
@@ -116,7 +107,7 @@ public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(Two
         var nlShare = d.Allocation("state", "NL").GetProperty("amount").Amount();
         Assert.Equal("10000.00", nlShare); // (30,000.00 - 10,000.00 to the victim) / 2
 
-        var nl = await Until(two.NL, id, r => r["shares"].GetArrayLength() == 1);
+        var nl = await Until(Two.NL, id, r => r["shares"].GetArrayLength() == 1);
         Assert.Equal(("10000.00", "0.00", "10000.00"), Figures(nl));
         await AssertBothSidesAgreeAsync();
     }
@@ -124,96 +115,96 @@ public sealed class when_sharing_the_proceeds_of_a_certificate_on_both_sides(Two
     [Fact]
     public async Task a_distribution_under_a_certificate_not_yet_executed_is_refused_and_changes_nothing()
     {
-        var id = await two.IssuedAndReceivedAsync(amount: "10000.01");
-        await Command(two.DE, id, "recognition").Ok();
-        var caseId = await two.DE.Client.OpenCase(De);
-        await two.DE.Client.RealisedAsset(De, caseId, "10000.01");
-        var before = await two.DE.EventCountAsync();
+        var id = await Two.IssuedAndReceivedAsync(amount: "10000.01");
+        await Command(Two.DE, id, "recognition").Ok();
+        var caseId = await Two.DE.Client.OpenCase(De);
+        await Two.DE.Client.RealisedAsset(De, caseId, "10000.01");
+        var before = await Two.DE.EventCountAsync();
 
         var body = Body(Guid.NewGuid(), "eu-2018-1805", "NL");
         body["certificateId"] = id;
-        var refused = await two.DE.Client.Distribute(De, caseId, body);
+        var refused = await Two.DE.Client.Distribute(De, caseId, body);
         body["distributionId"] = Guid.NewGuid();
         body["counterparty"] = "FR";
-        var wrongState = await two.DE.Client.Distribute(De, caseId, body);
+        var wrongState = await Two.DE.Client.Distribute(De, caseId, body);
 
         Assert.True(refused.Status == HttpStatusCode.Conflict, refused.ToString());
         Assert.Contains("Art 30", refused.Str("detail"));
         Assert.True(wrongState.Status == HttpStatusCode.BadRequest, wrongState.ToString());
-        Assert.Equal(before, await two.DE.EventCountAsync());
+        Assert.Equal(before, await Two.DE.EventCountAsync());
     }
 
     [Fact]
     public async Task an_article_31_cost_proposal_and_its_answer_appear_in_both_histories()
     {
-        var id = await two.IssuedAndReceivedAsync(amount: "250000.00");
-        await Command(two.DE, id, "recognition").Ok();
+        var id = await Two.IssuedAndReceivedAsync(amount: "250000.00");
+        await Command(Two.DE, id, "recognition").Ok();
         var proposalId = Guid.NewGuid();
-        var proposed = await Command(two.DE, id, "cost-proposals", new
+        var proposed = await Command(Two.DE, id, "cost-proposals", new
         {
             commandId = Guid.NewGuid(), proposalId, costs = Scenarios.Money("48000.00"), proposedShare = Scenarios.Money("24000.00"),
             description = "Forensic accountants for 6 weeks to trace the accounts",
         }, role: "treasury").Ok();
         Assert.Single(proposed["costProposals"].EnumerateArray());
 
-        var nl = await Until(two.NL, id, r => r["costProposals"].GetArrayLength() == 1);
+        var nl = await Until(Two.NL, id, r => r["costProposals"].GetArrayLength() == 1);
         Assert.Contains("cost-decisions", nl["actions"].EnumerateArray().Select(a => a.GetString()));
-        var early = await Command(two.NL, id, "cost-decisions", new { commandId = Guid.NewGuid(), proposalId, outcome = "agreed", reason = "a quarter" }, role: "treasury");
+        var early = await Command(Two.NL, id, "cost-decisions", new { commandId = Guid.NewGuid(), proposalId, outcome = "agreed", reason = "a quarter" }, role: "treasury");
         Assert.Equal(HttpStatusCode.BadRequest, early.Status); // agreed without its amount
-        await Command(two.NL, id, "cost-decisions", new
+        await Command(Two.NL, id, "cost-decisions", new
         {
             commandId = Guid.NewGuid(), proposalId, outcome = "agreed", agreedShare = Scenarios.Money("12000.00"), reason = "A quarter: the tracing served both States",
         }, role: "treasury").Ok();
 
-        var de = await Until(two.DE, id, r => r["costProposals"][0].GetProperty("outcome").ValueKind == JsonValueKind.String);
+        var de = await Until(Two.DE, id, r => r["costProposals"][0].GetProperty("outcome").ValueKind == JsonValueKind.String);
         Assert.Equal("agreed", de["costProposals"][0].GetProperty("outcome").GetString());
         Assert.Equal("12000.00", de["costProposals"][0].GetProperty("agreedShare").Amount());
-        Assert.Equal(["cost_sharing_proposed", "cost_sharing_decided"], (await HistoryTypes(two.DE, id)).TakeLast(2));
-        Assert.Equal(["cost_sharing_proposed", "cost_sharing_decided"], (await HistoryTypes(two.NL, id)).TakeLast(2));
+        Assert.Equal(["cost_sharing_proposed", "cost_sharing_decided"], (await HistoryTypes(Two.DE, id)).TakeLast(2));
+        Assert.Equal(["cost_sharing_proposed", "cost_sharing_decided"], (await HistoryTypes(Two.NL, id)).TakeLast(2));
     }
 
     [Fact]
     public async Task the_whole_exchange_from_issue_to_settlement_with_a_missed_time_limit_on_the_way()
     {
         // Issue and transmit on 2 March; DE records the receipt. Day 46 passes without a decision.
-        var id = await two.IssuedAndReceivedAsync(amount: "10000.01");
-        two.DE.Clock.Advance(Duration.FromDays(46));
-        two.NL.Clock.Advance(Duration.FromDays(46));
-        await Command(two.DE, id, "deadline-check").Ok();
-        await Until(two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
+        var id = await Two.IssuedAndReceivedAsync(amount: "10000.01");
+        Two.DE.Clock.Advance(Duration.FromDays(46));
+        Two.NL.Clock.Advance(Duration.FromDays(46));
+        await Command(Two.DE, id, "deadline-check").Ok();
+        await Until(Two.NL, id, r => r["deadlines"][0].GetProperty("missed").GetBoolean());
 
         // Recognised late (the duty continued), executed, realised, distributed with victims first (none here).
-        await Command(two.DE, id, "recognition").Ok();
-        await Command(two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("10000.01") }).Ok();
-        var caseId = await two.DE.Client.OpenCase(De);
-        await two.DE.Client.RealisedAsset(De, caseId, "10000.01");
+        await Command(Two.DE, id, "recognition").Ok();
+        await Command(Two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Scenarios.Money("10000.01") }).Ok();
+        var caseId = await Two.DE.Client.OpenCase(De);
+        await Two.DE.Client.RealisedAsset(De, caseId, "10000.01");
         var d = await DistributeAsync(caseId, id);
         var share = d.Allocation("state", "NL");
         Assert.Equal("5000.01", share.GetProperty("amount").Amount());
-        Assert.Equal(HttpStatusCode.OK, (await two.DE.Client.Settle(De, caseId, d["distributionId"].GetGuid(), share.Id(), "5000.01", "EUR")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Two.DE.Client.Settle(De, caseId, d["distributionId"].GetGuid(), share.Id(), "5000.01", "EUR")).Status);
 
-        var nl = await Until(two.NL, id, r => r["shares"].GetArrayLength() == 1 && r["shares"][0].GetProperty("payments").GetArrayLength() == 1);
+        var nl = await Until(Two.NL, id, r => r["shares"].GetArrayLength() == 1 && r["shares"][0].GetProperty("payments").GetArrayLength() == 1);
         Assert.Equal(("5000.01", "5000.01", "0.00"), Figures(nl));
         await AssertBothSidesAgreeAsync();
         Assert.Equal(
             ["certificate_issued", "certificate_transmitted", "receipt_confirmed", "certificate_deadline_missed", "certificate_recognised",
              "certificate_executed", "proceeds_shared", "share_settled"],
-            await HistoryTypes(two.NL, id));
+            await HistoryTypes(Two.NL, id));
     }
 
     [Fact]
     public async Task an_urgent_freezing_has_48_hours_to_recognise_and_48_more_to_execute()
     {
-        var id = await two.IssuedAndReceivedAsync(kind: "freezing", amount: "5000.00", urgent: true);
-        two.DE.Clock.Advance(Duration.FromHours(47));
-        await Command(two.DE, id, "recognition").Ok();
-        two.DE.Clock.Advance(Duration.FromHours(49));
-        var checkedLate = await Command(two.DE, id, "deadline-check").Ok();
+        var id = await Two.IssuedAndReceivedAsync(kind: "freezing", amount: "5000.00", urgent: true);
+        Two.DE.Clock.Advance(Duration.FromHours(47));
+        await Command(Two.DE, id, "recognition").Ok();
+        Two.DE.Clock.Advance(Duration.FromHours(49));
+        var checkedLate = await Command(Two.DE, id, "deadline-check").Ok();
 
         var limits = checkedLate["deadlines"].EnumerateArray().ToDictionary(x => x.GetProperty("kind").GetString()!);
         Assert.True(limits["recognition"].GetProperty("met").GetBoolean());
         Assert.True(limits["execution"].GetProperty("missed").GetBoolean());
         Assert.Equal("Reg (EU) 2018/1805 Art 9(3)", limits["execution"].GetProperty("legalBasis").GetString());
-        await Until(two.NL, id, r => r["deadlines"].EnumerateArray().Any(x => x.GetProperty("kind").GetString() == "execution" && x.GetProperty("missed").GetBoolean()));
+        await Until(Two.NL, id, r => r["deadlines"].EnumerateArray().Any(x => x.GetProperty("kind").GetString() == "execution" && x.GetProperty("missed").GetBoolean()));
     }
 }

@@ -9,15 +9,14 @@ namespace AssetLedger.Api.Tests.Cooperation;
 /// and transmits through the forms; DE's prosecutor finds it received, recognises and executes it;
 /// NL's page then shows the execution that DE's ledger reported, in its timeline.
 /// </summary>
-[Collection(TwoLedgersCollection.Name)]
-public sealed class when_walking_a_certificate_in_the_browser(TwoLedgers two) : IAsyncLifetime
+public sealed class when_walking_a_certificate_in_the_browser(TwoLedgers two) : TwoLedgersTest(two)
 {
     private IPlaywright playwright = null!;
     private IBrowser browser = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        two.Reset();
+        await base.InitializeAsync();
         if (!File.Exists(Browser.BrowserFixture.ChromiumPath))
             throw new InvalidOperationException($"{Browser.BrowserFixture.ChromiumPath} is missing: run ops/chromium.sh (ops/test.sh does).");
         SetDefaultExpectTimeout(60_000);
@@ -25,7 +24,7 @@ public sealed class when_walking_a_certificate_in_the_browser(TwoLedgers two) : 
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Browser.BrowserFixture.ChromiumPath, Headless = true });
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await browser.DisposeAsync();
         playwright.Dispose();
@@ -69,7 +68,7 @@ public sealed class when_walking_a_certificate_in_the_browser(TwoLedgers two) : 
     public async Task nl_issues_and_transmits_de_recognises_and_executes_and_nl_sees_it()
     {
         var reference = "RTM-WEB-" + Guid.NewGuid().ToString("N")[..6];
-        var nl = await SignInAsync(two.NL, "demo-prosecutor");
+        var nl = await SignInAsync(Two.NL, "demo-prosecutor");
         await nl.GetByTestId("issue-certificate").ClickAsync();
         var form = nl.GetByTestId("issue-form");
         await form.GetByLabel("Kind", new() { Exact = true }).SelectOptionAsync("confiscation");
@@ -91,7 +90,7 @@ public sealed class when_walking_a_certificate_in_the_browser(TwoLedgers two) : 
         await StatusAsync(nl, "received");
         await Expect(nl.GetByTestId("action-transmit")).ToHaveCountAsync(0);
 
-        var de = await SignInAsync(two.DE, "demo-prosecutor");
+        var de = await SignInAsync(Two.DE, "demo-prosecutor");
         await de.GetByRole(AriaRole.Link, new() { Name = reference }).ClickAsync();
         await StatusAsync(de, "received");
         await Expect(de.GetByTestId("deadlines")).ToContainTextAsync("Art 20(1)");
@@ -114,17 +113,17 @@ public sealed class when_walking_a_certificate_in_the_browser(TwoLedgers two) : 
     public async Task nl_treasury_sees_on_its_reconciliation_page_what_de_owes_under_the_certificate()
     {
         var de = new Infrastructure.Desk("DE", "LKA");
-        var id = await two.IssuedAndReceivedAsync(amount: "10000.01");
-        await TwoLedgers.Command(two.DE, id, "recognition").Ok();
-        await TwoLedgers.Command(two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Infrastructure.Scenarios.Money("10000.01") }).Ok();
-        var caseId = await Distribution.DistributionKit.OpenCase(two.DE.Client, de);
-        await Distribution.DistributionKit.RealisedAsset(two.DE.Client, de, caseId, "10000.01");
+        var id = await Two.IssuedAndReceivedAsync(amount: "10000.01");
+        await TwoLedgers.Command(Two.DE, id, "recognition").Ok();
+        await TwoLedgers.Command(Two.DE, id, "execution", new { commandId = Guid.NewGuid(), value = Infrastructure.Scenarios.Money("10000.01") }).Ok();
+        var caseId = await Distribution.DistributionKit.OpenCase(Two.DE.Client, de);
+        await Distribution.DistributionKit.RealisedAsset(Two.DE.Client, de, caseId, "10000.01");
         var body = Distribution.DistributionKit.Body(Guid.NewGuid(), "eu-2018-1805", "NL");
         body["certificateId"] = id;
-        await Distribution.DistributionKit.Distributed(two.DE.Client, de, caseId, body);
-        var reference = (await TwoLedgers.Until(two.NL, id, r => r["shares"].GetArrayLength() == 1))["details"].GetProperty("orderReference").GetString()!;
+        await Distribution.DistributionKit.Distributed(Two.DE.Client, de, caseId, body);
+        var reference = (await TwoLedgers.Until(Two.NL, id, r => r["shares"].GetArrayLength() == 1))["details"].GetProperty("orderReference").GetString()!;
 
-        var page = await SignInAsync(two.NL, "demo-treasury");
+        var page = await SignInAsync(Two.NL, "demo-treasury");
         await page.GetByRole(AriaRole.Link, new() { Name = "Reconciliation" }).ClickAsync();
         var receivables = page.GetByTestId("receivables");
         await Expect(receivables).ToContainTextAsync("DE");

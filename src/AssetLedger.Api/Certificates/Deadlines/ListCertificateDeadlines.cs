@@ -1,6 +1,5 @@
 using AssetLedger.Certificates;
 using NodaTime;
-using NodaTime.Text;
 
 namespace AssetLedger.Api.Certificates.Deadlines;
 
@@ -19,12 +18,7 @@ public static class ListCertificateDeadlinesSlice
     private static async Task<IResult> ListCertificateDeadlines(HttpContext http, string? before, IDocumentStore store, JurisdictionCalendar calendar, IClock clock, CancellationToken ct)
     {
         var caller = ApiRequest.Of(http).Caller;
-        LocalDate? limit = null;
-        if (before is not null)
-        {
-            if (LocalDatePattern.Iso.Parse(before) is { Success: true } r) limit = r.Value;
-            else return Problems.Validation(new Dictionary<string, string[]> { ["before"] = ["Must be a date such as \"2026-12-31\"."] });
-        }
+        if (!Api.Deadlines.DeadlineEndpoints.TryBefore(before, out var limit)) return Api.Deadlines.DeadlineEndpoints.BadBefore;
         await using var session = store.QuerySession(caller.Jurisdiction);
         return Results.Json(await ListAsync(session, clock.GetCurrentInstant(), calendar.ZoneOf(caller.Jurisdiction), limit, ct), ApiJson.Options);
     }
