@@ -116,8 +116,7 @@ public static class AssetCommandHandler
     {
         if (asset is null || !message.Context.Caller.CanSee(asset.CaseAgencies))
             return Verdict.NotFound($"No asset {message.AssetId}.");
-        if (message.Context.ExpectedVersion is { } expected && expected != asset.Version)
-            return Verdict.Conflict($"The asset is at version {asset.Version}, not the expected {expected}.");
+        if (Verdict.Stale(message.Context, "asset", asset.Version) is { } stale) return stale;
         switch (AssetDecider.Decide(message.Command, asset))
         {
             case Decision.Accept { Events: var events }:

@@ -45,8 +45,7 @@ public static class CaseCommandRunner
     private static async Task<Verdict> DecideAsync(CaseCommandPlan plan, CommandScope<Case> scope)
     {
         if (scope.Stream.Aggregate is not { } c || !plan.Context.Caller.CanSee(c.Agencies) || !plan.Finds(c)) return Verdict.NotFound(plan.NotFound);
-        if (plan.Context.ExpectedVersion is { } expected && expected != c.Version)
-            return Verdict.Conflict($"The case is at version {c.Version}, not the expected {expected}.");
+        if (Verdict.Stale(plan.Context, "case", c.Version) is { } stale) return stale;
         var command = await plan.Command(scope, c);
         switch (CaseDecider.Decide(command, c))
         {

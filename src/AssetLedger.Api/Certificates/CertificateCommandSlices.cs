@@ -93,23 +93,23 @@ public static class CertificateCommandSlices
     /// <summary>
     /// Runs one certificate command through the executor: the decider decides on the stream, and the
     /// events that the other ledger must learn go to the outbox in the same transaction. Used by the
-    /// API (a user's command) and by the peer endpoint (a message from the other State).
+    /// API (a user's command) and by the peer endpoint (a message from the other State, <paramref name="peer"/>:
+    /// a peer speaks only for the certificates exchanged with it, any other is a 404).
     /// </summary>
     public static Task<Outcome> RunAsync(CommandExecutor executor, NodaTime.IClock clock, CommandContext context, string route, Guid id, CertificateCommand command,
-        bool mustExist, CancellationToken ct) =>
+        bool mustExist, CancellationToken ct, string? peer = null) =>
         executor.RunAsync(new StreamCommand<Certificate>(context, route, id)
         {
             Fetch = batch => batch.Events.FetchForWriting<Certificate>(id),
-            Decide = scope => Task.FromResult(
-                context.ExpectedVersion is { } expected && scope.Stream.Aggregate is { } current && current.Version != expected
-                    ? Verdict.Conflict($"The certificate is at version {current.Version}, not the expected {expected}.")
-                    : Decide(scope.Stream.Aggregate, id, command, scope.Now, mustExist)),
+            Decide = scope => Task.FromResult(Decide(scope.Stream.Aggregate, context, id, command, scope.Now, mustExist, peer)),
             Represent = session => CertificateQueries.CurrentAsync(session, id, clock.GetCurrentInstant(), ct),
         }, ct);
 
-    private static Verdict Decide(Certificate? certificate, Guid id, CertificateCommand command, NodaTime.Instant now, bool mustExist)
+    private static Verdict Decide(Certificate? certificate, CommandContext context, Guid id, CertificateCommand command, NodaTime.Instant now, bool mustExist, string? peer)
     {
         if (certificate is null && mustExist) return Verdict.NotFound($"No certificate {id}.");
+        if (certificate is not null && peer is not null && certificate.OtherState != peer) return Verdict.NotFound($"No certificate {id} exchanged with {peer}.");
+        if (certificate is not null && Verdict.Stale(context, "certificate", certificate.Version) is { } stale) return stale;
         switch (Apply(certificate, command, now))
         {
             case Applied.Accepted { Events: var events, Next: var next, Messages: var messages }:
@@ -139,10 +139,13 @@ public static class CertificateCommandSlices
     /// appended to the certificate's stream and its messages to the outbox, in that transaction, or
     /// the refusal is returned and the whole command changes nothing.
     /// </summary>
-    public static async Task<Outcome?> AppendAsync(IDocumentSession session, Guid id, CertificateCommand command, NodaTime.Instant now, CancellationToken ct)
+    public static async Task<Outcome?> AppendAsync(IDocumentSession session, Guid id, CertificateCommand command, NodaTime.Instant now, CancellationToken ct) =>
+        Append(session, await session.Events.FetchForWriting<Certificate>(id, ct), command, now);
+
+    /// <summary>The same, on a certificate stream the caller has fetched for writing (and looked at).</summary>
+    public static Outcome? Append(IDocumentSession session, JasperFx.Events.IEventStream<Certificate> stream, CertificateCommand command, NodaTime.Instant now)
     {
-        var stream = await session.Events.FetchForWriting<Certificate>(id, ct);
-        if (stream.Aggregate is null) return new Outcome.NotFound($"No certificate {id}.");
+        if (stream.Aggregate is null) return new Outcome.NotFound($"No certificate {stream.Id}.");
         switch (Apply(stream.Aggregate, command, now))
         {
             case Applied.Accepted { Events: var events, Messages: var messages }:

@@ -20,7 +20,7 @@ public sealed record CertificateResponse(
         c.Id, c.Kind, c.Role, c.Status, c.OtherState, c.Details, c.IssuedAt, c.TransmittedAt, c.ReceivedAt, c.RecognisedAt,
         c.ExecutedAt, c.ExecutedValue, c.RecognisedAmount, c.RemainingNotified, c.ExecutionCap,
         c.Consultations, c.Refusal, c.Postponement, c.Impossibility, c.WithdrawalReason,
-        CertificateDeadlines.Of(c).Select(d => new CertificateDeadlineDto(d.Kind, d.Due, d.LegalBasis, d.Met, d.Missed, d.Open && now > d.Due && !c.Status.IsClosed(), d.Decided)).ToList(),
+        CertificateDeadlines.Of(c).Select(d => new CertificateDeadlineDto(d.Kind, d.Due, d.LegalBasis, d.Met, d.Missed, d.OverdueAt(now) && !c.Status.IsClosed(), d.Decided)).ToList(),
         c.Shares, c.CostProposals,
         CertificateDecider.Offers(c).Order(StringComparer.Ordinal).ToList(), c.Reports, c.Version, c.UpdatedAt);
 }

@@ -21,7 +21,8 @@ public sealed class OutboxMessage
     public int Sequence { get; set; }
     public string Body { get; set; } = "";
     public Instant CreatedAt { get; set; }
-    public long CreatedAtUnixMs { get; set; }
+    /// <summary><see cref="CreatedAt"/> as a number, for the queue's order in the database.</summary>
+    public long CreatedAtUnixMs => CreatedAt.ToUnixTimeMilliseconds();
     public int Attempts { get; set; }
     /// <summary>When to try again, in the machine's time (not the domain clock: back-off is about the network, not the law).</summary>
     public long NextAttemptUnixMs { get; set; }
@@ -82,7 +83,7 @@ public static class Outbox
         return new OutboxMessage
         {
             Id = id, From = from, To = to, Type = w2.Type, CertificateId = next.Id, Sequence = w2.Sequence,
-            Body = PeerMessageTypes.Serialize(message), CreatedAt = now, CreatedAtUnixMs = now.ToUnixTimeMilliseconds(),
+            Body = PeerMessageTypes.Serialize(message), CreatedAt = now,
             NextAttemptUnixMs = 0, // due at once; retries are scheduled on the machine's time (PeerDelivery)
         };
     }

@@ -20,7 +20,7 @@ public static class ReceivePeerMessage
     public static void MapPeerEndpoint(this IEndpointRouteBuilder app) =>
         app.MapPost("/peer/messages", ReceiveAsync).AllowAnonymous().WithTags("Cooperation").WithName("PeerMessage");
 
-    private static async Task<IResult> ReceiveAsync(HttpContext http, PeerDirectory peers, CommandExecutor executor, IDocumentStore store, IClock clock,
+    private static async Task<IResult> ReceiveAsync(HttpContext http, PeerDirectory peers, CommandExecutor executor, IClock clock,
         ILoggerFactory logs, CancellationToken ct)
     {
         var log = logs.CreateLogger(typeof(ReceivePeerMessage));
@@ -58,22 +58,14 @@ public static class ReceivePeerMessage
         if (Command(message, us) is not { } command)
             return Problems.Validation(new Dictionary<string, string[]> { ["type"] = [$"'{message.Type}' is not a message this ledger takes, or its payload is invalid."] });
 
-        // A peer speaks only for its own certificates: the State at the other end of this one.
-        if (message.Type != PeerMessageTypes.Certificate)
-        {
-            await using var query = store.QuerySession(us);
-            if (await query.LoadAsync<Certificate>(message.CertificateId, ct) is not { } certificate || certificate.OtherState != peer.State)
-            {
-                log.LogWarning("Peer message from {Peer} refused: certificate {CertificateId} is not one exchanged with it", peer.State, message.CertificateId);
-                return Problems.NotFound($"No certificate {message.CertificateId} exchanged with {peer.State}.");
-            }
-        }
-
         var caller = new Caller($"peer:{peer.State}", $"Ledger of {peer.State}", ["peer"], us, peer.State);
         var context = new CommandContext(caller, "peer", message.MessageId, Convert.ToHexString(SHA256.HashData(body)), RequestPipeline.CorrelationId(http), null);
         var route = $"POST /peer/messages {message.Type}";
         var outcome = await CertificateCommandSlices.RunAsync(executor, clock, context, route, message.CertificateId, command,
-            mustExist: message.Type != PeerMessageTypes.Certificate, ct);
+            mustExist: message.Type != PeerMessageTypes.Certificate, ct, peer: peer.State);
+        // A peer speaks only for the certificates exchanged with it (the decision refuses any other).
+        if (outcome is Outcome.NotFound)
+            log.LogWarning("Peer message from {Peer} refused: certificate {CertificateId} is not one exchanged with it", peer.State, message.CertificateId);
         // A withdrawal that arrives after the confiscation was executed is answered (the issuing
         // ledger stops sending it) but changes nothing: the decider refuses it, and says why.
         if (message.Type == PeerMessageTypes.Withdrawal && outcome is Outcome.Conflict refused)

@@ -91,6 +91,12 @@ public abstract record Verdict
 
     public static Verdict Conflict(string detail) => new Refuse(new Outcome.Conflict(detail));
     public static Verdict NotFound(string detail) => new Refuse(new Outcome.NotFound(detail));
+
+    /// <summary>The 409 of a command whose <c>expectedVersion</c> is not the stream's version, or null (none given, or it matches).</summary>
+    public static Verdict? Stale(CommandContext context, string what, long version) =>
+        context.ExpectedVersion is { } expected && expected != version
+            ? Conflict($"The {what} is at version {version}, not the expected {expected}.")
+            : null;
 }
 
 /// <summary>What a decision sees: the fetched stream, the clock's instant and the session it runs in.</summary>

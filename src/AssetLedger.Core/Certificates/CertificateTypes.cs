@@ -61,6 +61,9 @@ public sealed record CertificateDeadline(DeadlineKind Kind, Instant Due, string 
 {
     /// <summary>Still waiting for its decision (not taken, the certificate not ended): what a deadlines view lists.</summary>
     public bool Open => !Decided && !Met;
+
+    /// <summary>Open and past its due instant at <paramref name="now"/>.</summary>
+    public bool OverdueAt(Instant now) => Open && now > Due;
 }
 
 public static class CertificateStatuses

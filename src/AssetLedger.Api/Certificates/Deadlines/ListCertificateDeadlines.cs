@@ -27,8 +27,8 @@ public static class ListCertificateDeadlinesSlice
     {
         var executing = await session.Query<Certificate>().Where(c => c.Role == CertificateRole.Executing).ToListAsync(ct);
         return executing.Where(c => !c.Status.IsClosed())
-            .SelectMany(c => CertificateResponse.From(c, now).Deadlines.Where(d => !d.Met && !d.Decided).Select(d =>
-                new CertificateDeadlineRow(c.Id, c.Details.OrderReference, c.Kind, c.Details.IssuingState, d.Kind, d.Due, d.LegalBasis, d.Missed, d.Overdue)))
+            .SelectMany(c => CertificateDeadlines.Of(c).Where(d => d.Open).Select(d =>
+                new CertificateDeadlineRow(c.Id, c.Details.OrderReference, c.Kind, c.Details.IssuingState, d.Kind, d.Due, d.LegalBasis, d.Missed, d.OverdueAt(now))))
             .Where(d => limit is null || d.Due.InZone(zone).Date <= limit)
             .OrderBy(d => d.Due).ThenBy(d => d.CertificateId)
             .ToList();

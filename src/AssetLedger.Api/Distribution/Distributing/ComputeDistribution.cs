@@ -153,16 +153,16 @@ public static class ComputeDistributionHandler
         IReadOnlyList<object> events, CancellationToken ct)
     {
         if (events.OfType<Commands.DistributionComputed>().SingleOrDefault() is not { } computed) return null;
-        var certificate = await session.LoadAsync<AssetLedger.Certificates.Certificate>(certificateId, ct);
-        if (certificate is not { Role: AssetLedger.Certificates.CertificateRole.Executing })
+        var stream = await session.Events.FetchForWriting<AssetLedger.Certificates.Certificate>(certificateId, ct);
+        if (stream.Aggregate is not { Role: AssetLedger.Certificates.CertificateRole.Executing } certificate)
             return new Outcome.Invalid(new Dictionary<string, string[]> { ["certificateId"] = [$"No certificate {certificateId} received from another State."] });
         if (certificate.OtherState != m.Counterparty)
             return new Outcome.Invalid(new Dictionary<string, string[]> { ["counterparty"] = [$"Must be {certificate.OtherState}, the issuing State of certificate {certificateId}."] });
         var share = computed.Allocations.FirstOrDefault(a => a.Allocation.Payee == new Payee(PayeeType.State, certificate.OtherState));
         var amount = share?.Allocation.Amount ?? new Money(0m, computed.Result.Base.Currency);
         var basis = string.Join(" ", computed.Result.Explanation);
-        return await Certificates.CertificateCommandSlices.AppendAsync(session, certificateId,
-            new AssetLedger.Certificates.RecordShare(m.DistributionId, share?.AllocationId ?? m.DistributionId, amount, m.Regime, basis), computed.ComputedAt, ct);
+        return Certificates.CertificateCommandSlices.Append(session, stream,
+            new AssetLedger.Certificates.RecordShare(m.DistributionId, share?.AllocationId ?? m.DistributionId, amount, m.Regime, basis), computed.ComputedAt);
     }
 
     public static async Task<Outcome> CurrentAsync(IQuerySession session, Caller caller, Guid caseId, Guid distributionId, bool created, CancellationToken ct)
