@@ -68,6 +68,8 @@ public static class LedgerApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PeerDelivery>());
         builder.Services.AddHostedService<CertificateDeadlineSweep>();
         builder.Services.AddSingleton<AuditVerifier>();
+        builder.Services.AddSingleton<AssetLedger.Api.Import.LegacyImporter>();
+        builder.Services.AddSingleton<AssetLedger.Api.Import.ImportJobs>();
         var marten = builder.Services.AddMarten(opts => MartenSetup.Configure(opts, dataSource, autoCreate))
             .UseLightweightSessions();
         if (autoCreate) marten.ApplyAllDatabaseChangesOnStartup();

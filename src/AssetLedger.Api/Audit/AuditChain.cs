@@ -5,10 +5,14 @@ using System.Text.Json;
 
 namespace AssetLedger.Api.Audit;
 
-/// <summary>The immutable content of one event that its hash covers.</summary>
+/// <summary>
+/// The immutable content of one event that its hash covers. <see cref="Provenance"/> is where an
+/// event not recorded through a command comes from (an imported register's file and row, see
+/// <see cref="AuditChain.ProvenanceOf"/>); empty for every other event, whose hash it then leaves as it was.
+/// </summary>
 public sealed record ChainedContent(
     string Tenant, Guid StreamId, long Version, string Type, string CanonicalData,
-    string ActorId, string ActorName, string ActorRole, string ActorAgency, string RecordedAt);
+    string ActorId, string ActorName, string ActorRole, string ActorAgency, string RecordedAt, string Provenance = "");
 
 /// <summary>
 /// Tamper evidence: every event's hash is SHA-256 over the previous event's hash in its stream and
@@ -18,6 +22,13 @@ public sealed record ChainedContent(
 public static class AuditChain
 {
     public const string HashHeader = "hash";
+
+    /// <summary>The headers that say where an imported event comes from: the basis, the file's SHA-256, the row.</summary>
+    public const string BasisHeader = "basis", SourceFileHeader = "sourceSha256", SourceRowHeader = "sourceRow";
+
+    /// <summary>The chained provenance of an event with a <see cref="BasisHeader"/> (empty without one).</summary>
+    public static string ProvenanceOf(string? basis, string? sourceSha256, string? sourceRow) =>
+        string.IsNullOrEmpty(basis) ? "" : $"{basis}\n{sourceSha256}\n{sourceRow}";
     public static readonly string Genesis = new('0', 64);
 
     public static string Hash(string previous, ChainedContent c)
@@ -29,6 +40,7 @@ public static class AuditChain
                      c.Type, c.ActorId, c.ActorName, c.ActorRole, c.ActorAgency, c.RecordedAt, c.CanonicalData,
                  })
             sb.Append(field.Length).Append(':').Append(field).Append('\n');
+        if (c.Provenance.Length > 0) sb.Append(c.Provenance.Length).Append(':').Append(c.Provenance).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 

@@ -20,7 +20,8 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
         await using var cmd = dataSource.CreateCommand(
             $"select stream_id, version, type, data::text, headers->>'hash', " +
             "coalesce(headers->>'actorId',''), coalesce(headers->>'actorName',''), coalesce(headers->>'actorRole',''), " +
-            "coalesce(headers->>'actorAgency',''), coalesce(headers->>'recordedAt','') " +
+            "coalesce(headers->>'actorAgency',''), coalesce(headers->>'recordedAt',''), " +
+            $"headers->>'{AuditChain.BasisHeader}', headers->>'{AuditChain.SourceFileHeader}', headers->>'{AuditChain.SourceRowHeader}' " +
             $"from {MartenSetup.Schema}.mt_events where tenant_id = $1 and type <> 'tombstone'" + (streamIds is null ? "" : " and stream_id = any($2)") +
             " order by stream_id, version, seq_id");
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
@@ -59,7 +60,8 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
                 }
                 var stored = reader.IsDBNull(4) ? null : reader.GetString(4);
                 var content = new ChainedContent(tenant, streamId, version, reader.GetString(2), AuditChain.Canonical(reader.GetString(3)),
-                    reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9));
+                    reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
+                    AuditChain.ProvenanceOf(Text(reader, 10), Text(reader, 11), Text(reader, 12)));
                 var computed = AuditChain.Hash(previous, content);
                 if (stored is null) { Fail(streamId, version, "hash missing"); continue; }
                 if (!string.Equals(stored, computed, StringComparison.Ordinal)) { Fail(streamId, version, "hash mismatch"); continue; }
@@ -86,6 +88,8 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
                 broken.Add(new BrokenLink(current, expectedVersion + 1, "stream truncated: its recorded head is version " + head));
         }
     }
+
+    private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private async Task<Dictionary<Guid, long>> StreamHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
     {

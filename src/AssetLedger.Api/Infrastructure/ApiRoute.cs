@@ -19,8 +19,12 @@ public class ApiRouteAttribute(string method, string pattern, params string[] ro
 
     public IReadOnlyList<string> Roles { get; } = roles;
 
+    /// <summary>The route takes a file (a register's CSV), which the endpoint reads itself with its own
+    /// type and size limits, after the role: it is not a JSON command body.</summary>
+    public bool TakesFile { get; init; }
+
     /// <summary>A command (POST) reads a JSON body; its size and type are checked before the role.</summary>
-    public bool ReadsBody => Method == "POST";
+    public bool ReadsBody => Method == "POST" && !TakesFile;
 
     /// <summary>The row's key in the role matrix: <c>POST /api/cases/{caseId}/close</c>.</summary>
     public string Key => RoleMatrix.KeyOf(Method, "/api" + Pattern);
