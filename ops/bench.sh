@@ -3,6 +3,7 @@
 #
 # usage: ops/bench.sh [--quick] [--json PATH] [--keep-db] [benchmark options, e.g. --assets 20000]
 #        ops/bench.sh --roundtrip N   the certificate round trip NL→DE→NL between two service processes
+#        ops/bench.sh --import N      P6: import a generated register of N assets (100000 for the bar) against raw COPY
 #
 #   --quick       smaller data and shorter windows (finishes in a few minutes); the default is the
 #                 full run with the sizes of quality.md (100,000 assets, 1,000,000 events: long)

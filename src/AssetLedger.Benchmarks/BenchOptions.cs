@@ -40,6 +40,7 @@ public sealed class BenchOptions
     public string? Note { get; private set; }
     /// <summary>Run the two-ledger message round trip with this many certificates instead of P1–P7.</summary>
     public int? RoundTrips { get; private set; }
+    public int? ImportAssets { get; private set; }
     public Sizes Sizes { get; private set; } = Sizes.Full;
 
     public string ServiceLog => Path.Combine(WorkDir, "service.log");
@@ -51,6 +52,7 @@ public sealed class BenchOptions
                  [--assets N] [--history-events N] [--distributions N] [--rebuild-events N]
                  [--duration SECONDS] [--warmup SECONDS] [--steady-state SECONDS] [--samples N] [--clients N]
                  [--roundtrip N]   (instead: the NL→DE→NL certificate round trip over N certificates)
+                 [--import N]      (instead: P6, importing a generated register of N assets against raw COPY)
         Normally run through ops/bench.sh, which starts PostgreSQL and builds everything in Release.
         """;
 
@@ -72,6 +74,7 @@ public sealed class BenchOptions
                 case "--work-dir": o.WorkDir = Next(); break;
                 case "--note": o.Note = Next(); break;
                 case "--roundtrip": o.RoundTrips = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--import": o.ImportAssets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--assets" or "--history-events" or "--distributions" or "--rebuild-events"
                     or "--duration" or "--warmup" or "--steady-state" or "--samples" or "--clients":
                     var key = args[i];

@@ -1,6 +1,6 @@
 using AssetLedger.Benchmarks;
 
-// The benchmark of quality.md (P1–P5, P7): see docs/benchmarks.md. Run it with ops/bench.sh [--quick] [--json PATH].
+// The benchmark of quality.md (P1–P7): see docs/benchmarks.md. Run it with ops/bench.sh [--quick] [--json PATH].
 BenchOptions options;
 try
 {
@@ -18,7 +18,9 @@ ThreadPool.SetMinThreads(Math.Max(16, options.Sizes.Clients * 2), Math.Max(16, o
 
 try
 {
-    return options.RoundTrips is { } n ? await RoundTrip.RunAsync(options, n) : await new BenchRun(options).RunAsync();
+    return options.RoundTrips is { } n ? await RoundTrip.RunAsync(options, n)
+        : options.ImportAssets is { } assets ? await ImportBench.RunAsync(options, assets)
+        : await new BenchRun(options).RunAsync();
 }
 catch (BenchmarkException ex)
 {

@@ -87,7 +87,8 @@ public static class RoundTrip
         [$"Cooperation__Peers__{peer}__Key"] = key,
     };
 
-    private static async Task<string> CreateDatabaseAsync(string connectionString, string name)
+    /// <summary>A new, empty database beside the benchmark's (dropped first if it is there).</summary>
+    internal static async Task<string> CreateDatabaseAsync(string connectionString, string name)
     {
         var b = new NpgsqlConnectionStringBuilder(connectionString);
         var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" };

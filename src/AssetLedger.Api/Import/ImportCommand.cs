@@ -64,10 +64,7 @@ public static class ImportCommand
         var user = config["user"] ?? Environment.UserName;
         var actor = new ImportActor(user, config["name"] ?? user, Roles.Admin, config["agency"] ?? "");
 
-        // Long COPYs: this command sets its own command timeout instead of the service's 3 s.
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase)) builder.CommandTimeout = 300;
-        await using var dataSource = MartenSetup.BuildDataSource(builder.ConnectionString);
+        await using var dataSource = MartenSetup.BuildDataSource(Ops.CommandLine.ForLongCommands(connectionString));
         using var store = new DocumentStore(MartenSetup.Options(dataSource, autoCreate: false));
         var clock = SystemClock.Instance;
         // This process has no status cache; its writes pass the guard as another instance's do, so a
@@ -99,6 +96,7 @@ public static class ImportCommand
         {
             report.Jurisdiction, report.FileSha256, report.Rows, report.Imported, report.AlreadyImported, rejected = report.Rejected.Count,
             report.CasesCreated, report.EventsWritten, seconds = Math.Round(report.Seconds, 3),
+            prepareSeconds = Math.Round(report.PrepareSeconds, 3), writeSeconds = Math.Round(report.WriteSeconds, 3),
         }, ApiJson.Options));
         foreach (var r in report.Rejected.Take(20)) Console.Error.WriteLine($"row {r.Row}, {r.Field}: {r.Reason}");
         if (report.Rejected.Count > 20) Console.Error.WriteLine($"… and {report.Rejected.Count - 20} more (--report <file> writes them all).");

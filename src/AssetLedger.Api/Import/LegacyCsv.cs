@@ -62,30 +62,47 @@ public static class LegacyCsv
 
     private static ReadRegister ReadRows(CsvReader reader, string[] headers, Dictionary<string, int> position, string jurisdiction, DateTimeZone zone)
     {
-        var rows = 0;
-        var parsed = new List<LegacyRow>();
-        var errors = new List<RowError>();
+        // The reader is sequential; parsing a row is not: the rows' fields are read first, then parsed on every core.
+        var fields = new List<string[]?>();
+        var shapeErrors = new List<RowError>();
         try
         {
             while (reader.Read())
             {
-                rows++;
-                if (rows > MaxRows) throw new RegisterFileException($"The file has more than {MaxRows} rows; split it.");
+                if (fields.Count >= MaxRows) throw new RegisterFileException($"The file has more than {MaxRows} rows; split it.");
                 if (reader.FieldCount != headers.Length)
                 {
-                    errors.Add(new RowError(rows, "*", $"Has {reader.FieldCount} field(s); the header has {headers.Length}."));
+                    shapeErrors.Add(new RowError(fields.Count + 1, "*", $"Has {reader.FieldCount} field(s); the header has {headers.Length}."));
+                    fields.Add(null);
                     continue;
                 }
-                var fieldCount = reader.FieldCount;
-                var row = LegacyRegister.Parse(rows, column => position[column] is var i and >= 0 && i < fieldCount ? reader.GetString(i) : null,
-                    jurisdiction, zone, errors);
-                if (row is not null) parsed.Add(row);
+                var values = new string[headers.Length];
+                for (var i = 0; i < values.Length; i++) values[i] = reader.GetString(i);
+                fields.Add(values);
             }
         }
         catch (CsvFormatException ex)
         {
-            throw new RegisterFileException($"Row {rows + 1} cannot be read ({ex.Message}); nothing was imported.");
+            throw new RegisterFileException($"Row {fields.Count + 1} cannot be read ({ex.Message}); nothing was imported.");
         }
+
+        var rows = fields.Count;
+        var results = new (LegacyRow? Row, List<RowError>? Errors)[rows];
+        Parallel.For(0, rows, i =>
+        {
+            if (fields[i] is not { } values) return;
+            var errors = new List<RowError>(0);
+            var row = LegacyRegister.Parse(i + 1, column => position[column] is var p and >= 0 ? values[p] : null, jurisdiction, zone, errors);
+            results[i] = (row, errors.Count > 0 ? errors : null);
+        });
+        var parsed = new List<LegacyRow>(rows);
+        var errors = new List<RowError>(shapeErrors);
+        foreach (var (row, rowErrors) in results)
+        {
+            if (row is not null) parsed.Add(row);
+            if (rowErrors is not null) errors.AddRange(rowErrors);
+        }
+        errors.Sort((a, b) => a.Row.CompareTo(b.Row));
         return new ReadRegister(rows, parsed, errors);
     }
 }

@@ -26,6 +26,12 @@ public sealed record ImportReport(
     string Jurisdiction, string FileSha256, int Rows, int Imported, int AlreadyImported, IReadOnlyList<RowError> Rejected,
     int CasesCreated, long EventsWritten, double Seconds)
 {
+    /// <summary>Time spent reading the file, planning, serialising and hashing (beside the writes, on other threads).</summary>
+    public double PrepareSeconds { get; init; }
+
+    /// <summary>Time spent in the database's transactions (COPY and commit).</summary>
+    public double WriteSeconds { get; init; }
+
     public const string CsvHeader = "row,field,reason";
 
     /// <summary>The rejected rows as CSV (RFC 4180), one line per reason.</summary>
@@ -77,6 +83,8 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
         var sha = Sha256Of(file);
         var zone = calendar.ZoneOf(jurisdiction);
         var read = LegacyCsv.Read(file, jurisdiction, zone);
+        var preparing = started.Elapsed;
+        var writing = TimeSpan.Zero;
         var rejected = new List<RowError>(read.Errors);
         var cases = read.Parsed.GroupBy(r => r.Case.Key, StringComparer.Ordinal).Select(g => g.ToList()).ToList();
 
@@ -92,7 +100,12 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
             try
             {
                 foreach (var chunk in Chunks(cases))
-                    await batches.Writer.WriteAsync(await PrepareAsync(jurisdiction, zone, sha, actor, chunk, serializer, ct), ct);
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    var prepared = await PrepareAsync(jurisdiction, zone, sha, actor, chunk, serializer, ct);
+                    preparing += Stopwatch.GetElapsedTime(t);
+                    await batches.Writer.WriteAsync(prepared, ct);
+                }
                 batches.Writer.TryComplete();
             }
             catch (Exception ex)
@@ -103,7 +116,9 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
 
         await foreach (var batch in batches.Reader.ReadAllAsync(ct))
         {
+            var t = Stopwatch.GetTimestamp();
             if (batch.Streams.Count > 0) await WriteAsync(jurisdiction, batch, ct);
+            writing += Stopwatch.GetElapsedTime(t);
             rejected.AddRange(batch.Rejected);
             imported += batch.Imported;
             already += batch.AlreadyImported;
@@ -115,7 +130,10 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
         await producing;
 
         rejected.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : string.CompareOrdinal(a.Field, b.Field));
-        return new ImportReport(jurisdiction, sha, read.Rows, imported, already, rejected, created, events, started.Elapsed.TotalSeconds);
+        return new ImportReport(jurisdiction, sha, read.Rows, imported, already, rejected, created, events, started.Elapsed.TotalSeconds)
+        {
+            PrepareSeconds = preparing.TotalSeconds, WriteSeconds = writing.TotalSeconds,
+        };
     }
 
     private IEnumerable<List<List<LegacyRow>>> Chunks(List<List<LegacyRow>> cases)
@@ -181,7 +199,8 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
         // Serialising and hashing are independent per case: spread over the cores.
         var streams = new List<StreamRows>[chunk.Count];
         var documents = new List<DocumentRow>[chunk.Count];
-        Parallel.For(0, chunk.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        // One core is left to PostgreSQL, which is copying the previous batch meanwhile.
+        Parallel.For(0, chunk.Count, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) }, i =>
         {
             streams[i] = [];
             documents[i] = [];
@@ -218,12 +237,17 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
         return (existing, taken);
     }
 
+    /// <summary>An event type's name in mt_events (snake_case, as Marten names it here) and its .NET type, worked out once per type.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, (string Name, string DotnetType)> TypeNames = new();
+
     /// <summary>One case's streams as rows: each event's JSON, envelope and chain hash, and the documents its streams project to.</summary>
     private static void Render(string jurisdiction, string sha, ImportActor actor, Instant recordedAt, CasePlan plan, ISerializer serializer,
         List<StreamRows> streams, List<DocumentRow> documents)
     {
         var at = Envelope.Format(recordedAt);
         var correlation = "import-" + sha[..32];
+        var envelopeTail = EnvelopeTail(actor, jurisdiction, at, sha);
+        var rowIds = new Dictionary<int, (string Text, string CommandId)>();
         foreach (var stream in plan.Streams)
         {
             var previous = AuditChain.Genesis;
@@ -238,16 +262,15 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
             {
                 version++;
                 var data = planned.Data;
-                var type = data.GetType();
-                var typeName = Naming.SnakeCase(type.Name);
-                var json = serializer.ToJson(data);
-                var row = planned.Row.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var causation = LegacyIds.Row(sha, planned.Row).ToString();
-                previous = AuditChain.Hash(previous, new ChainedContent(jurisdiction, stream.Id, version, typeName, AuditChain.Canonical(json),
-                    actor.Id, actor.Name, actor.Role, actor.Agency, at, AuditChain.ProvenanceOf(Basis, sha, row)));
-                var headers = Headers(previous, actor, jurisdiction, causation, at, sha, row);
-                rows.Add(new EventRow(LegacyIds.Of($"event\n{jurisdiction}\n{stream.Id:D}\n{version}"), version, json, typeName,
-                    $"{type.FullName}, {type.Assembly.GetName().Name}", headers, causation, correlation, actor.Id));
+                var (typeName, dotnetType) = TypeNames.GetOrAdd(data.GetType(), t => (Naming.SnakeCase(t.Name), $"{t.FullName}, {t.Assembly.GetName().Name}"));
+                var json = AuditChain.Canonical(serializer.ToJson(data));
+                if (!rowIds.TryGetValue(planned.Row, out var source))
+                    rowIds[planned.Row] = source = (planned.Row.ToString(System.Globalization.CultureInfo.InvariantCulture), LegacyIds.Row(sha, planned.Row).ToString());
+                previous = AuditChain.Hash(previous, new ChainedContent(jurisdiction, stream.Id, version, typeName, json,
+                    actor.Id, actor.Name, actor.Role, actor.Agency, at, AuditChain.ProvenanceOf(Basis, sha, source.Text)));
+                // The envelope as the executor writes it, with the import's provenance; only hash, command and row vary.
+                var headers = string.Concat("{\"hash\":\"", previous, "\",\"commandId\":\"", source.CommandId, "\",\"sourceRow\":\"", source.Text, "\",", envelopeTail);
+                rows.Add(new EventRow(Guid.CreateVersion7(), version, json, typeName, dotnetType, headers, source.CommandId, correlation, actor.Id));
 
                 var v = version;
                 switch (stream.Kind)
@@ -285,33 +308,31 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
         documents.Add(Stored("mt_doc_casereference", key, false, new CaseReference { Id = key, CaseId = plan.CaseId }, serializer));
     }
 
-    private static DocumentRow Projected(string table, string id, object doc, ISerializer serializer, long version) =>
-        new(table, id, true, serializer.ToJson(doc), doc.GetType().FullName!, version);
-
-    private static DocumentRow Stored(string table, string id, bool guidId, object doc, ISerializer serializer) =>
-        new(table, id, guidId, serializer.ToJson(doc), doc.GetType().FullName!, null);
-
-    private static string Headers(string hash, ImportActor actor, string jurisdiction, string commandId, string recordedAt, string sha, string row)
+    /// <summary>The envelope's fields that are the same for every event of an import, as the end of a JSON object.</summary>
+    private static string EnvelopeTail(ImportActor actor, string jurisdiction, string recordedAt, string sha)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString(AuditChain.HashHeader, hash);
             w.WriteString("actorId", actor.Id);
             w.WriteString("actorName", actor.Name);
             w.WriteString("actorRole", actor.Role);
             w.WriteString("actorAgency", actor.Agency);
             w.WriteString("jurisdiction", jurisdiction);
-            w.WriteString("commandId", commandId);
             w.WriteString("recordedAt", recordedAt);
             w.WriteString(AuditChain.BasisHeader, Basis);
             w.WriteString(AuditChain.SourceFileHeader, sha);
-            w.WriteString(AuditChain.SourceRowHeader, row);
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan)[1..];
     }
+
+    private static DocumentRow Projected(string table, string id, object doc, ISerializer serializer, long version) =>
+        new(table, id, true, serializer.ToJson(doc), doc.GetType().FullName!, version);
+
+    private static DocumentRow Stored(string table, string id, bool guidId, object doc, ISerializer serializer) =>
+        new(table, id, guidId, serializer.ToJson(doc), doc.GetType().FullName!, null);
 
     /// <summary>One batch in one transaction: past the status cache's write guard, streams, events (their sequence numbers drawn in the same transaction), documents.</summary>
     private async Task WriteAsync(string tenant, Prepared batch, CancellationToken ct)

@@ -17,4 +17,16 @@ public static class CommandLine
         Console.Error.WriteLine("ConnectionStrings:AssetLedger is not set (environment ConnectionStrings__AssetLedger).");
         return false;
     }
+
+    /// <summary>
+    /// The connection string for a command that reads or writes a whole store (verify, import): the
+    /// service's 3 s command timeout (an outage must fail fast) would cut it short, so unless the
+    /// connection string sets one, commands may run for <paramref name="seconds"/>.
+    /// </summary>
+    public static string ForLongCommands(string connectionString, int seconds = 600)
+    {
+        if (connectionString.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase) || connectionString.Contains("CommandTimeout", StringComparison.OrdinalIgnoreCase))
+            return connectionString;
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = seconds }.ConnectionString;
+    }
 }

@@ -25,7 +25,7 @@ public static class VerifyCommand
 
     private static async Task<int> RunAsync(string connectionString, string? jurisdiction)
     {
-        await using var dataSource = MartenSetup.BuildDataSource(connectionString);
+        await using var dataSource = MartenSetup.BuildDataSource(CommandLine.ForLongCommands(connectionString));
         var verifier = new AuditVerifier(dataSource);
         var tenants = new List<string>();
         if (jurisdiction is not null) tenants.Add(jurisdiction.ToUpperInvariant());

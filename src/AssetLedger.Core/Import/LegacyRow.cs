@@ -197,6 +197,13 @@ public static class LegacyRegister
             steps.OrderBy(s => s.On).ThenBy(s => s.Rank).ToList());
     }
 
+    /// <summary>An enum's values by their wire names (lower snake_case), in declaration order, worked out once per type.</summary>
+    private static class WireNames<T> where T : struct, Enum
+    {
+        public static readonly IReadOnlyDictionary<string, T> Values =
+            System.Enum.GetValues<T>().ToDictionary(v => Naming.SnakeCase(v.ToString()), v => v, StringComparer.Ordinal);
+    }
+
     internal static bool HasControl(string s) => s.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'));
 
     /// <summary>Reads one row's fields, collecting every error (row, column, reason) rather than stopping at the first.</summary>
@@ -241,20 +248,14 @@ public static class LegacyRegister
             return r.Value;
         }
 
-        public bool TryEnum<T>(string s, out T value) where T : struct, Enum
-        {
-            foreach (var name in System.Enum.GetNames<T>())
-                if (Naming.SnakeCase(name) == s) { value = System.Enum.Parse<T>(name); return true; }
-            value = default;
-            return false;
-        }
+        public bool TryEnum<T>(string s, out T value) where T : struct, Enum => WireNames<T>.Values.TryGetValue(s, out value);
 
         public T? Enum<T>(string column, bool required) where T : struct, Enum
         {
             var v = Raw(column);
             if (v is null) { if (required) Fail(column, "Required."); return null; }
             if (TryEnum<T>(v, out var e)) return e;
-            Fail(column, $"Must be one of: {string.Join(", ", System.Enum.GetNames<T>().Select(Naming.SnakeCase))}.");
+            Fail(column, $"Must be one of: {string.Join(", ", WireNames<T>.Values.Keys)}.");
             return null;
         }
 
