@@ -68,6 +68,8 @@ public static class ApiRoutes
             _ => new { commandId = Guid.NewGuid(), reason = "court_order", releasedOn = "2026-03-05" }),
         new("POST /api/assets/{assetId}/disposal", HttpMethod.Post, "/api/assets/{assetId}/disposal", [Treasury],
             _ => new { commandId = Guid.NewGuid(), method = "destroyed", disposedOn = "2026-06-03" }),
+        new("GET /api/statistics", HttpMethod.Get, "/api/statistics?from=2026-01-01&to=2026-12-31", [Prosecutor, Treasury, Auditor]),
+        new("GET /api/statistics/figures/{figure}", HttpMethod.Get, "/api/statistics/figures/assets_frozen?from=2026-01-01&to=2026-12-31", [Prosecutor, Treasury, Auditor]),
     ];
 
     public static ApiRoute Named(string name) => Every.Single(r => r.Name == name);
