@@ -23,6 +23,13 @@ public class ApiRouteAttribute(string method, string pattern, params string[] ro
     /// type and size limits, after the role: it is not a JSON command body.</summary>
     public bool TakesFile { get; init; }
 
+    /// <summary>
+    /// A report over a whole jurisdiction (the statistics) may take longer than a command or a read of one
+    /// resource: its own deadline in seconds, 0 for <see cref="RequestPipeline.Deadline"/>. An outage still
+    /// fails fast, on the connection's own timeouts.
+    /// </summary>
+    public int DeadlineSeconds { get; init; }
+
     /// <summary>A command (POST) reads a JSON body; its size and type are checked before the role.</summary>
     public bool ReadsBody => Method == "POST" && !TakesFile;
 
@@ -70,7 +77,8 @@ public sealed class ApiRequestFilter : IEndpointFilter
             return Problems.Forbidden($"{(route.ReadsBody ? "This command needs" : "This needs")} one of the roles: {string.Join(", ", route.Roles)}.");
 
         http.Features.Set(new ApiRequest(caller, role, body, RequestPipeline.CorrelationId(http)));
-        return await RequestPipeline.WithinDeadline(next(context).AsTask(), http, typeof(RequestPipeline))
+        return await RequestPipeline.WithinDeadline(next(context).AsTask(), http, typeof(RequestPipeline),
+                route.DeadlineSeconds > 0 ? TimeSpan.FromSeconds(route.DeadlineSeconds) : null)
             ?? Problems.Unavailable("The database did not answer in time; retry the request (with the same id for a command).");
     }
 }

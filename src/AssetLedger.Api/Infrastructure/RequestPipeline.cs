@@ -28,13 +28,14 @@ public static class RequestPipeline
     /// to finish (or fail) on its own and only logged (category <paramref name="logCategory"/>; the
     /// logger is only created then, not on every request). Used by the API and by the web pages.
     /// </summary>
-    public static async Task<T?> WithinDeadline<T>(Task<T> task, HttpContext http, Type logCategory) where T : class
+    public static async Task<T?> WithinDeadline<T>(Task<T> task, HttpContext http, Type logCategory, TimeSpan? deadline = null) where T : class
     {
+        var limit = deadline ?? Deadline;
         try
         {
             // One timer per request, released as soon as the work finishes; a client that goes
             // away cancels the wait (OperationCanceledException, handled by the error middleware).
-            return await task.WaitAsync(Deadline, http.RequestAborted);
+            return await task.WaitAsync(limit, http.RequestAborted);
         }
         catch (TimeoutException)
         {
@@ -42,7 +43,7 @@ public static class RequestPipeline
             // its own): then its own result or exception is the answer.
             if (task.IsCompleted) return await task;
             var log = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(logCategory);
-            log.LogWarning("No answer within {Deadline} s; answering 503", Deadline.TotalSeconds);
+            log.LogWarning("No answer within {Deadline} s; answering 503", limit.TotalSeconds);
             _ = task.ContinueWith(
                 t => log.LogInformation("Work abandoned after the deadline ended: {Outcome}", t.IsFaulted ? t.Exception!.GetBaseException().GetType().Name : "completed"),
                 TaskScheduler.Default);

@@ -51,7 +51,7 @@ public sealed record FigureSourcesResponse(
 /// </summary>
 public static class GetFigureSourcesSlice
 {
-    [ApiRoute("GET", "/statistics/figures/{figure}", Roles.Prosecutor, Roles.Treasury, Roles.Auditor)]
+    [ApiRoute("GET", "/statistics/figures/{figure}", Roles.Prosecutor, Roles.Treasury, Roles.Auditor, DeadlineSeconds = 60)]
     private static async Task<IResult> GetFigureSources(HttpContext http, string figure, string? from, string? to, string? asOf, string? format,
         NpgsqlDataSource dataSource, IDocumentStore store, JurisdictionCalendar calendar, NodaTime.IClock clock, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace AssetLedger.Api.Statistics;
 /// </summary>
 public static class GetStatisticsSlice
 {
-    [ApiRoute("GET", "/statistics", Roles.Prosecutor, Roles.Treasury, Roles.Auditor)]
+    [ApiRoute("GET", "/statistics", Roles.Prosecutor, Roles.Treasury, Roles.Auditor, DeadlineSeconds = 60)]
     private static async Task<IResult> GetStatistics(HttpContext http, string? from, string? to, string? asOf, string? format,
         NpgsqlDataSource dataSource, IDocumentStore store, JurisdictionCalendar calendar, NodaTime.IClock clock, CancellationToken ct)
     {

@@ -15,24 +15,46 @@ namespace AssetLedger.Statistics;
 /// </summary>
 public static class StatisticsFold
 {
-    private sealed record CaseFacts(Guid Id, string Reference, IReadOnlyList<Offence> Offences, IReadOnlyList<string> Agencies);
+    /// <summary>What the figures need of a case: its reference, offences and agencies (lead first), as of the asOf.</summary>
+    public sealed record CaseFacts(Guid Id, string Reference, IReadOnlyList<Offence> Offences, IReadOnlyList<string> Agencies);
 
     /// <param name="canSeeCase">Whether the caller may see a case with these agencies (lead first); invisible cases add nothing.</param>
     public static StatisticsReport Compute(IEnumerable<RecordedEvent> events, StatisticsPeriod period, Func<IReadOnlyList<string>, bool> canSeeCase)
     {
-        var streams = events.Where(e => e.RecordedAt <= period.AsOf)
-            .GroupBy(e => e.StreamId)
-            .Select(g => g.OrderBy(e => e.Version).ToList())
-            .ToList();
+        var streams = events.GroupBy(e => e.StreamId).Select(g => g.OrderBy(e => e.Version).ToList()).ToList();
+        var accumulator = new Accumulator(period, canSeeCase, streams.Where(s => s[0].Data is ICaseEvent));
+        foreach (var stream in streams) accumulator.Add(stream);
+        return accumulator.Report();
+    }
 
-        var cases = new Dictionary<Guid, CaseFacts>();
-        foreach (var stream in streams.Where(s => s[0].Data is ICaseEvent))
-            if (FoldCase(stream) is { } c) cases[c.Id] = c;
-        var visible = cases.Values.Where(c => canSeeCase(c.Agencies)).ToDictionary(c => c.Id);
+    /// <summary>
+    /// The same computation fed one stream at a time, so that a reader never holds a jurisdiction's events
+    /// at once: first the case streams (their opening and agencies are enough), then every stream, each
+    /// in version order, then the report.
+    /// </summary>
+    public sealed class Accumulator
+    {
+        private readonly StatisticsPeriod period;
+        private readonly Dictionary<Guid, CaseFacts> cases = new();
+        private readonly Dictionary<Guid, CaseFacts> visible;
+        private readonly List<FigureSource> sources = [];
 
-        var sources = new List<FigureSource>();
-        foreach (var stream in streams)
+        public Accumulator(StatisticsPeriod period, Func<IReadOnlyList<string>, bool> canSeeCase, IEnumerable<IReadOnlyList<RecordedEvent>> caseStreams)
         {
+            this.period = period;
+            foreach (var stream in caseStreams)
+                if (Known(stream) is { Count: > 0 } known && FoldCase(known) is { } c) cases[c.Id] = c;
+            visible = cases.Values.Where(c => canSeeCase(c.Agencies)).ToDictionary(c => c.Id);
+        }
+
+        /// <summary>Only the events recorded at or before the asOf count.</summary>
+        private List<RecordedEvent> Known(IReadOnlyList<RecordedEvent> stream) => stream.Where(e => e.RecordedAt <= period.AsOf).ToList();
+
+        /// <summary>One whole stream, in version order.</summary>
+        public void Add(IReadOnlyList<RecordedEvent> events)
+        {
+            var stream = Known(events);
+            if (stream.Count == 0) return;
             switch (stream[0].Data)
             {
                 case ICaseEvent when stream[0].Data is CaseOpened o && visible.TryGetValue(o.CaseId, out var c):
@@ -50,8 +72,11 @@ public static class StatisticsFold
             }
         }
 
-        var byFigure = sources.ToLookup(s => s.Figure, StringComparer.Ordinal);
-        return new StatisticsReport(period, Figures.All.Select(def => Result(def, byFigure[def.Id])).ToList());
+        public StatisticsReport Report()
+        {
+            var byFigure = sources.ToLookup(s => s.Figure, StringComparer.Ordinal);
+            return new StatisticsReport(period, Figures.All.Select(def => Result(def, byFigure[def.Id])).ToList());
+        }
     }
 
     private static FigureResult Result(FigureDefinition def, IEnumerable<FigureSource> sources)
