@@ -56,13 +56,61 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
     /// </summary>
     public static async Task GuardWriteAsync(AssetStatusCache cache, NpgsqlConnection connection, CancellationToken ct)
     {
-        // The holder's lease connection holds its instance's own key (HolderKey) exclusive exactly while it
-        // holds the lease: if a shared try on it succeeds, this instance is not the holder (now).
-        await using var guard = new NpgsqlCommand(
-            $"select pg_advisory_xact_lock_shared({FenceKey}); " +
-            $"select pg_advisory_xact_lock_shared({Key}) where pg_try_advisory_xact_lock_shared({HolderKey(cache.LeaseBackendPid)})", connection);
+        await using var guard = new NpgsqlCommand(string.Join("; ", GuardStatements(cache)), connection);
         await guard.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// The same guard queued in a Marten session, so that it travels in the batch that writes the
+    /// events and documents (no round trip of its own). Where it stands in the batch does not matter:
+    /// its locks are taken before the transaction commits, and a new lease holder takes the fence
+    /// exclusive, so it waits for every transaction that took it shared, whenever in the transaction.
+    /// </summary>
+    public static void QueueGuard(AssetStatusCache cache, IDocumentSession session) =>
+        // A statement in Marten's batch must be one statement that returns no result set (Marten reads
+        // the batch's results by position, and refuses ';'): an INSERT of no row, whose one-time filter
+        // calls the schema's guard function once (it takes the locks and answers true).
+        session.QueueSqlCommand(
+            $"insert into {MartenSetup.Schema}.{GuardTableName} (id) select 1 where not {MartenSetup.Schema}.{GuardFunctionName}({HolderKey(cache.LeaseBackendPid)})");
+
+    public const string GuardFunctionName = "al_guard_write", GuardTableName = "al_write_guard";
+
+    /// <summary>
+    /// The write guard as a function of the service's schema, and the (always empty) table its statement
+    /// names, created and kept by Marten's schema management (<c>db-apply</c>, or at start in Development).
+    /// The function's text is written as PostgreSQL gives it back (<c>pg_get_functiondef</c>), so that
+    /// <c>db-assert</c> finds the schema as configured.
+    /// </summary>
+    public static IEnumerable<Weasel.Core.ISchemaObject> GuardSchemaObjects()
+    {
+        yield return new Weasel.Postgresql.Functions.Function(
+            new Weasel.Postgresql.PostgresqlObjectName(MartenSetup.Schema, GuardFunctionName),
+            $$"""
+            CREATE OR REPLACE FUNCTION {{MartenSetup.Schema}}.{{GuardFunctionName}}(holder bigint)
+             RETURNS boolean
+             LANGUAGE plpgsql
+            AS $function$
+            begin
+              perform pg_advisory_xact_lock_shared({{FenceKey}});
+              if pg_try_advisory_xact_lock_shared(holder) then
+                perform pg_advisory_xact_lock_shared({{Key}});
+              end if;
+              return true;
+            end
+            $function$;
+            """);
+        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(MartenSetup.Schema, GuardTableName));
+        table.AddColumn<int>("id").AsPrimaryKey();
+        yield return table;
+    }
+
+    // The holder's lease connection holds its instance's own key (HolderKey) exclusive exactly while it
+    // holds the lease: if a shared try on it succeeds, this instance is not the holder (now).
+    private static string[] GuardStatements(AssetStatusCache cache) =>
+    [
+        $"select pg_advisory_xact_lock_shared({FenceKey})",
+        $"select pg_advisory_xact_lock_shared({Key}) where pg_try_advisory_xact_lock_shared({HolderKey(cache.LeaseBackendPid)})",
+    ];
 
     /// <summary>The key a lease connection holds exclusive while it holds the lease: its backend pid, in a key space of its own.</summary>
     public static long HolderKey(int leaseBackendPid) => (1L << 32) | (uint)leaseBackendPid;

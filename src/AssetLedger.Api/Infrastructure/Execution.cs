@@ -213,7 +213,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             await SealAsync(chain, session, connection, ctx, command.Route, command.StreamId, now, head, ct);
             try
             {
-                await CommitAsync(statusCache, session, connection, ctx.Caller.Jurisdiction, ct);
+                await CommitAsync(statusCache, session, ctx.Caller.Jurisdiction, ct);
                 return outcome;
             }
             catch (Exception ex) when (IsRace(ex))
@@ -264,13 +264,12 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
 
     /// <summary>
     /// Commits a command's (or a group's) session, alone or in a group: past the status cache's write
-    /// guard (<see cref="Assets.StatusCacheLease.GuardWriteAsync"/>), bracketed so that the cache drops
-    /// the answers of every stream it appends to before the command is answered.
+    /// guard (<see cref="Assets.StatusCacheLease.QueueGuard"/>, in the same batch as the writes), bracketed
+    /// so that the cache drops the answers of every stream it appends to before the command is answered.
     /// </summary>
-    internal static async Task CommitAsync(Assets.AssetStatusCache statusCache, IDocumentSession session, NpgsqlConnection connection,
-        string tenant, CancellationToken ct)
+    public static async Task CommitAsync(Assets.AssetStatusCache statusCache, IDocumentSession session, string tenant, CancellationToken ct)
     {
-        await Assets.StatusCacheLease.GuardWriteAsync(statusCache, connection, ct);
+        Assets.StatusCacheLease.QueueGuard(statusCache, session);
         using (statusCache.BeginWrite(tenant, session.PendingChanges.Streams().Select(a => a.Id)))
             await session.SaveChangesAsync(ct);
     }

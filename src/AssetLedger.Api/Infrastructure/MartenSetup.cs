@@ -221,5 +221,6 @@ public static class MartenSetup
         opts.Schema.For<CaseReference>();
         opts.Schema.For<Cooperation.OutboxMessage>().Index(m => m.Delivered);
         opts.Listeners.Add(new Cooperation.OutboxCommitListener());
+        opts.Storage.ExtendedSchemaObjects.AddRange(Assets.StatusCacheLease.GuardSchemaObjects());
     }
 }

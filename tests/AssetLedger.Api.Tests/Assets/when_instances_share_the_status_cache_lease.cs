@@ -113,4 +113,33 @@ public sealed class when_instances_share_the_status_cache_lease
         await a.StopAsync(CancellationToken.None);
         Assert.False(cacheA.HoldsLease);
     }
+
+    /// <summary>
+    /// The guard as commands commit it: queued in the Marten batch that writes the events
+    /// (<see cref="AssetLedger.Api.Infrastructure.CommandExecutor.CommitAsync"/>), not a statement of its own. Another
+    /// instance's commit gets past its writes only once the holder's cache has stopped answering.
+    /// </summary>
+    [Fact]
+    public async Task a_commit_of_another_instance_waits_in_its_batch_until_the_holder_has_stopped_answering()
+    {
+        var (connectionString, a, cacheA, cacheB) = await GivenALoneHolder();
+        await using var dataSource = AssetLedger.Api.Infrastructure.MartenSetup.BuildDataSource(connectionString);
+        using var store = new Marten.DocumentStore(AssetLedger.Api.Infrastructure.MartenSetup.Options(dataSource, autoCreate: true));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        await using var conn = await dataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        var options = Marten.Services.SessionOptions.ForTransaction(tx, shouldAutoCommit: false);
+        options.TenantId = "NL";
+        await using var session = store.LightweightSession(options);
+        session.Store(new AssetLedger.Api.Audit.ChainHead { Id = Guid.NewGuid(), Version = 1, Hash = new string('a', 64) });
+        Assert.True(cacheA.HoldsLease);
+
+        await AssetLedger.Api.Infrastructure.CommandExecutor.CommitAsync(cacheB, session, "NL", CancellationToken.None);
+
+        Assert.False(cacheA.HoldsLease);
+        await tx.CommitAsync();
+        await Until(() => cacheA.HoldsLease, "the lone instance takes the lease back after the commit");
+        await a.StopAsync(CancellationToken.None);
+    }
 }
