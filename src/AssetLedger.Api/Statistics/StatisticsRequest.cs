@@ -20,6 +20,9 @@ public static class StatisticsRequest
         var at = now;
         if (!string.IsNullOrEmpty(asOf) && !TextRules.TryInstant(asOf, out at))
             errors["asOf"] = ["Must be a UTC instant such as 2026-12-04T12:00:00Z."];
+        // Figures as of an instant still to come could change before it: not reproducible, so refused.
+        else if (at > now)
+            errors["asOf"] = ["Must not be in the future: the figures as of a later instant could still change."];
         if (f is { } a && t is { } b)
         {
             if (a > b) errors["to"] = ["Must not be before from."];

@@ -265,6 +265,7 @@ public sealed class when_reading_the_statistics(ApiFixture fixture) : ApiTest(fi
     [InlineData("from=2016-01-01&to=2026-01-02", "to")]
     [InlineData("from=2026-01-01&to=2026-12-31&asOf=2026-12-04", "asOf")]
     [InlineData("from=2026-01-01&to=2026-12-31&asOf=2026-12-04T12:00:00%2B01:00", "asOf")]
+    [InlineData("from=2026-01-01&to=2026-12-31&asOf=2030-01-01T00:00:00Z", "asOf")]
     [InlineData("from=2026-01-01&to=2026-12-31&format=xml", "format")]
     [InlineData("from=%27%3B%20drop%20table%20x&to=2026-12-31", "from")]
     public async Task bad_parameters_are_a_400_naming_the_field(string query, string field)
