@@ -28,7 +28,15 @@ public static class LegacyCsv
         Columns(reader);
     }
 
-    private static CsvReaderOptions Options => new() { MalformedData = CsvMalformedDataHandling.Throw, FieldCountMismatch = CsvFieldCountHandling.Allow };
+    /// <summary>
+    /// Commas only, as the format says (CsvHelper would otherwise guess among , ; tab and |): the
+    /// lists inside fields (offences, agencies, identifiers) are ';'-separated, so a guessed ';' file
+    /// would split them into columns.
+    /// </summary>
+    private static CsvReaderOptions Options => new()
+    {
+        Separator = ',', MalformedData = CsvMalformedDataHandling.Throw, FieldCountMismatch = CsvFieldCountHandling.Allow,
+    };
 
     public static ReadRegister Read(byte[] file, string jurisdiction, DateTimeZone zone)
     {

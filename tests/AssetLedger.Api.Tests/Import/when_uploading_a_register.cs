@@ -88,4 +88,44 @@ public sealed class when_uploading_a_register(ApiFixture fixture) : ApiTest(fixt
         Assert.Null(Problem.Check(empty, HttpStatusCode.BadRequest));
         Assert.Equal(0, await Fixture.EventCountAsync());
     }
+
+    /// <summary>R3 for the upload: files that are not a register, whatever their bytes; each a 4xx problem, nothing appended.</summary>
+    public static TheoryData<string, string, string> MalformedUploads()
+    {
+        var header = string.Join(",", LegacyRegister.Columns);
+        var data = new TheoryData<string, string, string>
+        {
+            { "json instead of csv", "application/json", "{\"case_reference\":\"X\"}" },
+            { "form post", "application/x-www-form-urlencoded", "case_reference=X" },
+            { "no content type", "", header + "\r\n" },
+            { "empty", "text/csv", "" },
+            { "only a newline", "text/csv", "\r\n" },
+            { "unknown column", "text/csv", header + ",colour\r\n" },
+            { "column twice", "text/csv", header + ",kind\r\n" },
+            { "required column missing", "text/csv", string.Join(",", LegacyRegister.Columns.Where(c => c != "status")) + "\r\n" },
+            { "header in another case", "text/csv", header.ToUpperInvariant() + "\r\n" },
+            { "semicolon separated", "text/csv", string.Join(";", LegacyRegister.Columns) + "\r\n" },
+            { "tab separated", "text/csv", string.Join("\t", LegacyRegister.Columns) + "\r\n" },
+            { "broken quote in the header", "text/csv", "\"case_reference,case_title\r\n" },
+            { "html", "text/csv", "<html><body>register</body></html>" },
+            { "sql", "text/csv", "case_reference'; drop table assetledger.mt_events; --" },
+            { "control characters", "text/csv", "case_\u0001reference,\u0007\r\n" },
+            { "binary", "text/csv", Encoding.Latin1.GetString([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x08, 0x00, 0xFF, 0xFE]) },
+            { "a megabyte of one header name", "text/csv", new string('x', 1024 * 1024) },
+            { "a megabyte of commas", "text/csv", new string(',', 1024 * 1024) },
+        };
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(MalformedUploads))]
+    public async Task a_malformed_upload_is_a_4xx_problem_and_appends_nothing(string what, string contentType, string body)
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = contentType.Length > 0 ? new System.Net.Http.Headers.MediaTypeHeaderValue(contentType) : null;
+        var reply = await Client.Send(HttpMethod.Post, "/api/admin/imports", Tokens.Admin, content);
+        Assert.True((int)reply.Status is >= 400 and < 500, $"{what}: {reply}");
+        Assert.Equal("application/problem+json", reply.ContentHeaders?.ContentType?.MediaType);
+        Assert.Equal(0, await Fixture.EventCountAsync());
+    }
 }

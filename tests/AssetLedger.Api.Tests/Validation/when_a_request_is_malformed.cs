@@ -382,8 +382,11 @@ public sealed class when_a_request_is_malformed(ApiFixture fixture, ITestOutputH
         // to get past the 404, and their malformed bodies are tested in Distribution/when_settling_and_reconciling.
         // The executing side's certificate commands likewise: they need a received certificate (another
         // ledger's message); their malformed bodies are tested in Cooperation/when_a_certificate_request_is_malformed.
+        // The register upload takes a CSV file, not a JSON body: its malformed files are tested in
+        // Import/when_uploading_a_register.
         var implemented = AssetLedger.Api.Infrastructure.RoleMatrix.Rules.Keys
             .Where(k => k.StartsWith("POST ", StringComparison.Ordinal) && !k.EndsWith("/settlements", StringComparison.Ordinal))
+            .Where(k => k != "POST /api/admin/imports")
             .Where(k => !k.StartsWith("POST /api/certificates/{certificateId}/", StringComparison.Ordinal) || MalformedCorpus.Routes.Any(r => r.Name == k))
             .ToHashSet();
 
