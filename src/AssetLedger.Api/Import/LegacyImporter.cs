@@ -94,7 +94,8 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
         long events = 0;
 
         // One task plans, serialises and hashes the next batch while this one writes the last: the
-        // CPU's work and PostgreSQL's overlap.
+        // CPU's work and PostgreSQL's overlap. A failed write stops it (it would wait for room forever).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producing = Task.Run(async () =>
         {
             try
@@ -102,32 +103,40 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
                 foreach (var chunk in Chunks(cases))
                 {
                     var t = Stopwatch.GetTimestamp();
-                    var prepared = await PrepareAsync(jurisdiction, zone, sha, actor, chunk, serializer, ct);
+                    var prepared = await PrepareAsync(jurisdiction, zone, sha, actor, chunk, serializer, stop.Token);
                     preparing += Stopwatch.GetElapsedTime(t);
-                    await batches.Writer.WriteAsync(prepared, ct);
+                    await batches.Writer.WriteAsync(prepared, stop.Token);
                 }
                 batches.Writer.TryComplete();
             }
             catch (Exception ex)
             {
+                // Handed to the writing loop, which throws it (or has stopped this task with an error of its own).
                 batches.Writer.TryComplete(ex);
             }
-        }, ct);
+        }, CancellationToken.None);
 
-        await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+        try
         {
-            var t = Stopwatch.GetTimestamp();
-            if (batch.Streams.Count > 0) await WriteAsync(jurisdiction, batch, ct);
-            writing += Stopwatch.GetElapsedTime(t);
-            rejected.AddRange(batch.Rejected);
-            imported += batch.Imported;
-            already += batch.AlreadyImported;
-            created += batch.Cases;
-            events += batch.Events;
-            done += batch.Rows;
-            progress?.Report(new ImportProgress(done, read.Rows, rejected.Count, done / Math.Max(started.Elapsed.TotalSeconds, 1e-3)));
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
+            {
+                var t = Stopwatch.GetTimestamp();
+                if (batch.Streams.Count > 0) await WriteAsync(jurisdiction, batch, ct);
+                writing += Stopwatch.GetElapsedTime(t);
+                rejected.AddRange(batch.Rejected);
+                imported += batch.Imported;
+                already += batch.AlreadyImported;
+                created += batch.Cases;
+                events += batch.Events;
+                done += batch.Rows;
+                progress?.Report(new ImportProgress(done, read.Rows, rejected.Count, done / Math.Max(started.Elapsed.TotalSeconds, 1e-3)));
+            }
         }
-        await producing;
+        finally
+        {
+            stop.Cancel();
+            await producing; // it never throws: its failure completes the queue
+        }
 
         rejected.Sort((a, b) => a.Row != b.Row ? a.Row.CompareTo(b.Row) : string.CompareOrdinal(a.Field, b.Field));
         return new ImportReport(jurisdiction, sha, read.Rows, imported, already, rejected, created, events, started.Elapsed.TotalSeconds)
