@@ -50,13 +50,14 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
     }
 
     /// <summary>
-    /// Called in every write transaction before it commits (one round trip): the fence shared, then,
-    /// unless this instance's lease connection holds the lease exclusive right now, the lease lock
-    /// shared, which waits while another instance holds the lease (until it has switched its cache off).
+    /// The guard as a statement of its own (one round trip), for a writer outside a command's batch
+    /// (the import): the fence shared, then, unless this instance's lease connection holds the lease
+    /// exclusive right now, the lease lock shared, which waits while another instance holds the lease
+    /// (until it has switched its cache off). The locking itself is the schema's function, in one place.
     /// </summary>
     public static async Task GuardWriteAsync(AssetStatusCache cache, NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var guard = new NpgsqlCommand(string.Join("; ", GuardStatements(cache)), connection);
+        await using var guard = new NpgsqlCommand($"select {GuardCall(cache)}", connection);
         await guard.ExecuteNonQueryAsync(ct);
     }
 
@@ -65,13 +66,16 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
     /// events and documents (no round trip of its own). Where it stands in the batch does not matter:
     /// its locks are taken before the transaction commits, and a new lease holder takes the fence
     /// exclusive, so it waits for every transaction that took it shared, whenever in the transaction.
+    /// A statement in Marten's batch must be one statement that returns no result set (Marten reads the
+    /// batch's results by position, and refuses ';'): an INSERT of no row, whose one-time filter calls
+    /// the guard once (it takes the locks and answers true).
     /// </summary>
     public static void QueueGuard(AssetStatusCache cache, IDocumentSession session) =>
-        // A statement in Marten's batch must be one statement that returns no result set (Marten reads
-        // the batch's results by position, and refuses ';'): an INSERT of no row, whose one-time filter
-        // calls the schema's guard function once (it takes the locks and answers true).
-        session.QueueSqlCommand(
-            $"insert into {MartenSetup.Schema}.{GuardTableName} (id) select 1 where not {MartenSetup.Schema}.{GuardFunctionName}({HolderKey(cache.LeaseBackendPid)})");
+        session.QueueSqlCommand($"insert into {MartenSetup.Schema}.{GuardTableName} (id) select 1 where not {GuardCall(cache)}");
+
+    // The holder's lease connection holds its instance's own key (HolderKey) exclusive exactly while it
+    // holds the lease: if a shared try on it succeeds, this instance is not the holder (now).
+    private static string GuardCall(AssetStatusCache cache) => $"{MartenSetup.Schema}.{GuardFunctionName}({HolderKey(cache.LeaseBackendPid)})";
 
     public const string GuardFunctionName = "al_guard_write", GuardTableName = "al_write_guard";
 
@@ -104,13 +108,6 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
         yield return table;
     }
 
-    // The holder's lease connection holds its instance's own key (HolderKey) exclusive exactly while it
-    // holds the lease: if a shared try on it succeeds, this instance is not the holder (now).
-    private static string[] GuardStatements(AssetStatusCache cache) =>
-    [
-        $"select pg_advisory_xact_lock_shared({FenceKey})",
-        $"select pg_advisory_xact_lock_shared({Key}) where pg_try_advisory_xact_lock_shared({HolderKey(cache.LeaseBackendPid)})",
-    ];
 
     /// <summary>The key a lease connection holds exclusive while it holds the lease: its backend pid, in a key space of its own.</summary>
     public static long HolderKey(int leaseBackendPid) => (1L << 32) | (uint)leaseBackendPid;

@@ -48,17 +48,10 @@ public static class Reconciliation
     {
         var sb = new StringBuilder("payeeType,payeeId,currency,due,settled,outstanding,distributions\n");
         foreach (var r in report.Rows)
-            sb.Append(Cell(AssetLedger.Assets.Naming.SnakeCase(r.Payee.Type.ToString()))).Append(',')
-              .Append(Cell(r.Payee.Id)).Append(',').Append(r.Currency).Append(',')
+            sb.Append(Csv.Cell(AssetLedger.Assets.Naming.SnakeCase(r.Payee.Type.ToString()))).Append(',')
+              .Append(Csv.Cell(r.Payee.Id)).Append(',').Append(r.Currency).Append(',')
               .Append(r.Due.FormatAmount()).Append(',').Append(r.Settled.FormatAmount()).Append(',')
               .Append(r.Outstanding.FormatAmount()).Append(',').Append(r.Distributions.ToString(CultureInfo.InvariantCulture)).Append('\n');
         return sb.ToString();
-    }
-
-    /// <summary>RFC 4180 quoting; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula.</summary>
-    private static string Cell(string value)
-    {
-        var v = value.Length > 0 && value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
-        return v.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
     }
 }

@@ -102,10 +102,4 @@ public static class ImportCommand
         if (report.Rejected.Count > 20) Console.Error.WriteLine($"… and {report.Rejected.Count - 20} more (--report <file> writes them all).");
         return report.Rejected.Count > 0 ? 1 : 0;
     }
-
-    /// <summary>Progress reported on the importing thread (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
-    private sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => report(value);
-    }
 }

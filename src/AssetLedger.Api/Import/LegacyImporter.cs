@@ -18,6 +18,12 @@ public sealed record ImportActor(string Id, string Name, string Role, string Age
 /// <summary>Where a long import is: rows planned and written so far, rows rejected, the rate.</summary>
 public sealed record ImportProgress(int RowsDone, int Rows, int Rejected, double RowsPerSecond);
 
+/// <summary>Progress reported on the importing thread, in order (<see cref="Progress{T}"/> would post each report to the thread pool).</summary>
+public sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
+{
+    public void Report(ImportProgress value) => report(value);
+}
+
 /// <summary>
 /// What one import did. <see cref="Imported"/> rows were written now, <see cref="AlreadyImported"/>
 /// by an earlier run of the same file; <see cref="Rejected"/> says why each other row was not.
@@ -34,13 +40,13 @@ public sealed record ImportReport(
 
     public const string CsvHeader = "row,field,reason";
 
-    /// <summary>The rejected rows as CSV (RFC 4180), one line per reason.</summary>
+    /// <summary>The rejected rows as CSV, one line per reason (a reason may quote the register's text: cells as every CSV of the service).</summary>
     public string RejectedCsv()
     {
         var sb = new StringBuilder(CsvHeader).Append('\n');
         foreach (var r in Rejected)
             sb.Append(r.Row.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(',')
-              .Append(RegisterGenerator.Quote(r.Field)).Append(',').Append(RegisterGenerator.Quote(r.Reason)).Append('\n');
+              .Append(Csv.Cell(r.Field)).Append(',').Append(Csv.Cell(r.Reason)).Append('\n');
         return sb.ToString();
     }
 }
@@ -271,14 +277,14 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
             {
                 version++;
                 var data = planned.Data;
-                var (typeName, dotnetType) = TypeNames.GetOrAdd(data.GetType(), t => (Naming.SnakeCase(t.Name), $"{t.FullName}, {t.Assembly.GetName().Name}"));
+                var (typeName, dotnetType) = TypeNames.GetOrAdd(data.GetType(), t => (Naming.SnakeCase(t.Name), MartenSetup.StoredTypeName(t)));
                 var json = AuditChain.Canonical(serializer.ToJson(data));
                 if (!rowIds.TryGetValue(planned.Row, out var source))
                     rowIds[planned.Row] = source = (planned.Row.ToString(System.Globalization.CultureInfo.InvariantCulture), LegacyIds.Row(sha, planned.Row).ToString());
                 previous = AuditChain.Hash(previous, new ChainedContent(jurisdiction, stream.Id, version, typeName, json,
                     actor.Id, actor.Name, actor.Role, actor.Agency, at, AuditChain.ProvenanceOf(Basis, sha, source.Text)));
                 // The envelope as the executor writes it, with the import's provenance; only hash, command and row vary.
-                var headers = string.Concat("{\"hash\":\"", previous, "\",\"commandId\":\"", source.CommandId, "\",\"sourceRow\":\"", source.Text, "\",", envelopeTail);
+                var headers = string.Concat(HeadHeaders, previous, CommandHeaders, source.CommandId, RowHeaders, source.Text, "\",", envelopeTail);
                 rows.Add(new EventRow(Guid.CreateVersion7(), version, json, typeName, dotnetType, headers, source.CommandId, correlation, actor.Id));
 
                 var v = version;
@@ -317,6 +323,10 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
         documents.Add(Stored("mt_doc_casereference", key, false, new CaseReference { Id = key, CaseId = plan.CaseId }, serializer));
     }
 
+    // The start of an event's envelope, the fields that vary per event (none needs escaping: a hex hash, a UUID, a number).
+    private static readonly string HeadHeaders = $"{{\"{AuditChain.HashHeader}\":\"",
+        CommandHeaders = $"\",\"{Envelope.CommandIdHeader}\":\"", RowHeaders = $"\",\"{AuditChain.SourceRowHeader}\":\"";
+
     /// <summary>The envelope's fields that are the same for every event of an import, as the end of a JSON object.</summary>
     private static string EnvelopeTail(ImportActor actor, string jurisdiction, string recordedAt, string sha)
     {
@@ -324,12 +334,12 @@ public sealed class LegacyImporter(NpgsqlDataSource dataSource, IDocumentStore s
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
-            w.WriteString("actorId", actor.Id);
-            w.WriteString("actorName", actor.Name);
-            w.WriteString("actorRole", actor.Role);
-            w.WriteString("actorAgency", actor.Agency);
-            w.WriteString("jurisdiction", jurisdiction);
-            w.WriteString("recordedAt", recordedAt);
+            w.WriteString(Envelope.ActorIdHeader, actor.Id);
+            w.WriteString(Envelope.ActorNameHeader, actor.Name);
+            w.WriteString(Envelope.ActorRoleHeader, actor.Role);
+            w.WriteString(Envelope.ActorAgencyHeader, actor.Agency);
+            w.WriteString(Envelope.JurisdictionHeader, jurisdiction);
+            w.WriteString(Envelope.RecordedAtHeader, recordedAt);
             w.WriteString(AuditChain.BasisHeader, Basis);
             w.WriteString(AuditChain.SourceFileHeader, sha);
             w.WriteEndObject();

@@ -4,7 +4,11 @@ using AssetLedger.Import;
 namespace AssetLedger.Api.Import;
 
 /// <summary>One import started through the API: running (with its progress), completed (with its report), or failed (with the reason).</summary>
-public sealed record ImportJob(string ImportId, string Jurisdiction, string FileSha256, string Status, ImportProgress? Progress, ImportReport? Report, string? Failure);
+public sealed record ImportJob(string Jurisdiction, string FileSha256, string Status, ImportProgress? Progress, ImportReport? Report, string? Failure)
+{
+    /// <summary>An import is named by its file, within its jurisdiction.</summary>
+    public string ImportId => FileSha256;
+}
 
 /// <summary>
 /// The imports this instance runs in the background, by jurisdiction and file. An upload of a file
@@ -22,7 +26,7 @@ public sealed class ImportJobs(LegacyImporter importer, IHostApplicationLifetime
     {
         var sha = LegacyImporter.Sha256Of(file);
         var key = (jurisdiction, sha);
-        var job = new ImportJob(sha, jurisdiction, sha, "running", new ImportProgress(0, 0, 0, 0), null, null);
+        var job = new ImportJob(jurisdiction, sha, "running", new ImportProgress(0, 0, 0, 0), null, null);
         while (true)
         {
             if (jobs.TryGetValue(key, out var existing))
@@ -39,7 +43,7 @@ public sealed class ImportJobs(LegacyImporter importer, IHostApplicationLifetime
 
     private async Task RunAsync((string Jurisdiction, string Sha) key, byte[] file, ImportActor actor)
     {
-        var progress = new Reporter(p => jobs.AddOrUpdate(key, _ => throw new InvalidOperationException("An import's job vanished."), (_, j) => j with { Progress = p }));
+        var progress = new SynchronousProgress(p => jobs.AddOrUpdate(key, _ => throw new InvalidOperationException("An import's job vanished."), (_, j) => j with { Progress = p }));
         try
         {
             var report = await importer.ImportAsync(key.Jurisdiction, file, actor, progress, lifetime.ApplicationStopping);
@@ -62,11 +66,6 @@ public sealed class ImportJobs(LegacyImporter importer, IHostApplicationLifetime
             jobs[key] = jobs[key] with { Status = "failed", Failure = "The import failed; the batches written before stay, and uploading the file again completes it." };
             log.LogError(ex, "Import {ImportId} of {Jurisdiction} failed", key.Sha, key.Jurisdiction);
         }
-    }
-
-    private sealed class Reporter(Action<ImportProgress> report) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => report(value);
     }
 }
 

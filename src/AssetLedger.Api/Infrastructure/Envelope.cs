@@ -14,8 +14,9 @@ public sealed record Actor(string Id, string Name, string Role, string Agency);
 /// </summary>
 public static class Envelope
 {
-    private const string ActorId = "actorId", ActorName = "actorName", ActorRole = "actorRole", ActorAgency = "actorAgency";
-    private const string CommandId = "commandId", RecordedAt = "recordedAt", Jurisdiction = "jurisdiction";
+    /// <summary>The envelope's header names (the import writes the same envelope without a command).</summary>
+    public const string ActorIdHeader = "actorId", ActorNameHeader = "actorName", ActorRoleHeader = "actorRole", ActorAgencyHeader = "actorAgency";
+    public const string CommandIdHeader = "commandId", RecordedAtHeader = "recordedAt", JurisdictionHeader = "jurisdiction";
 
     /// <summary>The envelope of every event of a session that runs one command.</summary>
     public static void Stamp(IDocumentSession session, CommandContext ctx, Instant now)
@@ -46,8 +47,8 @@ public static class Envelope
 
     private static (string Key, string Value)[] Headers(CommandContext ctx, Instant now) =>
     [
-        (ActorId, ctx.Caller.Id), (ActorName, ctx.Caller.Name), (ActorRole, ctx.Role), (ActorAgency, ctx.Caller.Agency),
-        (Jurisdiction, ctx.Caller.Jurisdiction), (CommandId, ctx.CommandId.ToString()), (RecordedAt, Format(now)),
+        (ActorIdHeader, ctx.Caller.Id), (ActorNameHeader, ctx.Caller.Name), (ActorRoleHeader, ctx.Role), (ActorAgencyHeader, ctx.Caller.Agency),
+        (JurisdictionHeader, ctx.Caller.Jurisdiction), (CommandIdHeader, ctx.CommandId.ToString()), (RecordedAtHeader, Format(now)),
     ];
 
     public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
@@ -59,7 +60,7 @@ public static class Envelope
             : throw new InvalidOperationException($"Event of stream {streamId} v{version} has no valid recordedAt header ({text ?? "none"}).");
 
     /// <summary>The SQL expression that reads the recording time from a row of mt_events.</summary>
-    public const string RecordedAtHeaderSql = "headers ->> '" + RecordedAt + "'";
+    public const string RecordedAtHeaderSql = "headers ->> '" + RecordedAtHeader + "'";
 
     /// <summary>The SQL expression that reads the audit-chain hash from a row of mt_events.</summary>
     public const string HashHeaderSql = "headers ->> '" + Audit.AuditChain.HashHeader + "'";
@@ -70,21 +71,21 @@ public static class Envelope
     /// </summary>
     public static Instant RecordedAtOf(IEvent e)
     {
-        object? raw = e.Headers is not null && e.Headers.TryGetValue(RecordedAt, out var v) ? v : null;
+        object? raw = e.Headers is not null && e.Headers.TryGetValue(RecordedAtHeader, out var v) ? v : null;
         return raw switch
         {
             DateTimeOffset dto => Instant.FromDateTimeOffset(dto),
             DateTime dt => Instant.FromDateTimeUtc(dt.Kind == DateTimeKind.Local ? dt.ToUniversalTime() : DateTime.SpecifyKind(dt, DateTimeKind.Utc)),
-            _ => ParseRecordedAt(Header(e, RecordedAt), e.StreamId, e.Version),
+            _ => ParseRecordedAt(Header(e, RecordedAtHeader), e.StreamId, e.Version),
         };
     }
 
     public static Actor ActorOf(IEvent e) =>
-        new(Header(e, ActorId) ?? e.UserName ?? "", Header(e, ActorName) ?? "", Header(e, ActorRole) ?? "", Header(e, ActorAgency) ?? "");
+        new(Header(e, ActorIdHeader) ?? e.UserName ?? "", Header(e, ActorNameHeader) ?? "", Header(e, ActorRoleHeader) ?? "", Header(e, ActorAgencyHeader) ?? "");
 
     public static string? HashOf(IEvent e) => Header(e, Audit.AuditChain.HashHeader);
 
-    public static string? CommandIdOf(IEvent e) => Header(e, CommandId) ?? e.CausationId;
+    public static string? CommandIdOf(IEvent e) => Header(e, CommandIdHeader) ?? e.CausationId;
 
     private static string? Header(IEvent e, string key) =>
         e.Headers is not null && e.Headers.TryGetValue(key, out var v)

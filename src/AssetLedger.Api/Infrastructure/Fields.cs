@@ -184,12 +184,7 @@ public sealed class Fields(JsonElement root, string prefix = "")
 public static class TextRules
 {
     /// <summary>Unicode category Cc other than tab, CR and LF is refused; format characters are kept.</summary>
-    public static bool HasForbiddenControl(string s)
-    {
-        foreach (var c in s)
-            if (char.IsControl(c) && c is not ('\t' or '\r' or '\n')) return true;
-        return false;
-    }
+    public static bool HasForbiddenControl(string s) => AssetLedger.Assets.Naming.HasForbiddenControl(s);
 
     public static bool TryDecimal(JsonElement v, out decimal d)
     {
@@ -215,14 +210,7 @@ public static class TextRules
         return false;
     }
 
-    public static bool TryEnum<T>(string s, out T value) where T : struct, Enum
-    {
-        foreach (var v in System.Enum.GetValues<T>())
-            if (AssetLedger.Assets.Naming.SnakeCase(v.ToString()) == s) { value = v; return true; }
-        value = default;
-        return false;
-    }
+    public static bool TryEnum<T>(string s, out T value) where T : struct, Enum => AssetLedger.Assets.Naming.TryParseWire(s, out value);
 
-    public static IEnumerable<string> EnumNames<T>() where T : struct, Enum =>
-        System.Enum.GetValues<T>().Select(v => AssetLedger.Assets.Naming.SnakeCase(v.ToString()));
+    public static IEnumerable<string> EnumNames<T>() where T : struct, Enum => AssetLedger.Assets.Naming.WireNames<T>().Keys;
 }

@@ -165,6 +165,9 @@ public static class MartenSetup
 
     public const string Schema = "assetledger";
 
+    /// <summary>An event type as Marten stores it in <c>mt_events.mt_dotnet_type</c>: full name and assembly name.</summary>
+    public static string StoredTypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+
     public static NpgsqlDataSource BuildDataSource(string connectionString)
     {
         var builder = new NpgsqlDataSourceBuilder(WithDefaults(connectionString));

@@ -28,9 +28,9 @@ public sealed record FigureSourcesResponse(
     {
         var sb = new StringBuilder(CsvHeader);
         foreach (var r in Rows)
-            sb.Append(r.CaseId).Append(',').Append(StatisticsCsv.Cell(r.CaseReference)).Append(',').Append(r.AssetId).Append(',')
+            sb.Append(r.CaseId).Append(',').Append(Csv.Cell(r.CaseReference)).Append(',').Append(r.AssetId).Append(',')
               .Append(r.CertificateId).Append(',').Append(r.StreamId).Append(',').Append(r.Version.ToString(CultureInfo.InvariantCulture)).Append(',')
-              .Append(r.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',').Append(StatisticsCsv.Cell(r.Item)).Append(',')
+              .Append(r.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append(',').Append(Csv.Cell(r.Item)).Append(',')
               .Append(r.Amount?.Currency).Append(',').Append(r.Amount?.FormatAmount()).Append(',')
               .Append(r.Days?.ToString(CultureInfo.InvariantCulture)).Append(',').Append(r.AssetKind).Append(',')
               .Append(string.Join(';', r.Offences)).Append(',').Append(r.CertificateKind).Append('\n');

@@ -23,7 +23,7 @@ public static class StatisticsReader
     ];
 
     /// <summary>Marten's <c>mt_dotnet_type</c> of an event type: full name and assembly name.</summary>
-    private static readonly Dictionary<string, Type> ByStoredName = Read.ToDictionary(StoredName, StringComparer.Ordinal);
+    private static readonly Dictionary<string, Type> ByStoredName = Read.ToDictionary(MartenSetup.StoredTypeName, StringComparer.Ordinal);
 
     /// <summary>The case events that say who may see a case and what it is about: the first pass.</summary>
     private static readonly Type[] CaseFacts = [typeof(CaseOpened), typeof(ParticipatingAgencyAdded)];
@@ -40,7 +40,7 @@ public static class StatisticsReader
         Action<IReadOnlyList<RecordedEvent>> stream, CancellationToken ct)
     {
         var serializer = store.Options.Serializer();
-        var names = types.Select(StoredName).ToArray();
+        var names = types.Select(MartenSetup.StoredTypeName).ToArray();
         await using var cmd = dataSource.CreateCommand(
             $"select stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data from {MartenSetup.Schema}.mt_events " +
             "where tenant_id = $1 and mt_dotnet_type = any($2) order by tenant_id, stream_id, version");
@@ -76,8 +76,6 @@ public static class StatisticsReader
         }
         if (current.Count > 0) stream(current);
     }
-
-    private static string StoredName(Type t) => $"{t.FullName}, {t.Assembly.GetName().Name}";
 
     /// <summary>The report of the caller's jurisdiction over the cases the caller may see: two passes over the events (the cases, then every stream).</summary>
     public static async Task<StatisticsReport> ReportAsync(NpgsqlDataSource dataSource, IDocumentStore store, Caller caller, StatisticsPeriod period, CancellationToken ct)

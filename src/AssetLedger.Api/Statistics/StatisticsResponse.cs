@@ -55,19 +55,8 @@ public sealed record StatisticsResponse(string Jurisdiction, LocalDate From, Loc
 
     private static void Line(StringBuilder sb, string figure, string dimension, string group, int count, IReadOnlyList<Money> amounts, string? mean)
     {
-        var head = $"{figure},{dimension},{StatisticsCsv.Cell(group)},{count.ToString(CultureInfo.InvariantCulture)},";
+        var head = $"{figure},{dimension},{Csv.Cell(group)},{count.ToString(CultureInfo.InvariantCulture)},";
         if (amounts.Count == 0) sb.Append(head).Append(",,").Append(mean).Append('\n');
         foreach (var m in amounts) sb.Append(head).Append(m.Currency).Append(',').Append(m.FormatAmount()).Append(',').Append(mean).Append('\n');
-    }
-}
-
-public static class StatisticsCsv
-{
-    /// <summary>RFC 4180 quoting, and a leading = + - @ prefixed with ' (the reconciliation's rule) so spreadsheets do not run it.</summary>
-    public static string Cell(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        var v = value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
-        return v.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + v.Replace("\"", "\"\"") + "\"" : v;
     }
 }

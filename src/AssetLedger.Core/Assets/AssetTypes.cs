@@ -32,6 +32,25 @@ public static class AssetStatuses
 
 public static class Naming
 {
+    /// <summary>An enum's values by their wire names (lower snake_case), in declaration order, worked out once per type.</summary>
+    public static IReadOnlyDictionary<string, T> WireNames<T>() where T : struct, Enum => Wire<T>.Values;
+
+    public static bool TryParseWire<T>(string s, out T value) where T : struct, Enum => Wire<T>.Values.TryGetValue(s, out value);
+
+    private static class Wire<T> where T : struct, Enum
+    {
+        public static readonly IReadOnlyDictionary<string, T> Values =
+            Enum.GetValues<T>().ToDictionary(v => SnakeCase(v.ToString()), v => v, StringComparer.Ordinal);
+    }
+
+    /// <summary>A control character other than tab, CR and LF: refused in every text the ledger stores.</summary>
+    public static bool HasForbiddenControl(string s)
+    {
+        foreach (var c in s)
+            if (char.IsControl(c) && c is not ('\t' or '\r' or '\n')) return true;
+        return false;
+    }
+
     public static string SnakeCase(string pascal)
     {
         var sb = new System.Text.StringBuilder(pascal.Length + 8);

@@ -26,6 +26,9 @@ public sealed record ParticipatingAgencyAdded(string Agency) : ICaseEvent;
 /// <summary>The case's own fields, folded from the case stream (inline, so always current).</summary>
 public sealed record Case
 {
+    /// <summary>A case reference as it is unique in a jurisdiction: trimmed, case-insensitive (upper case).</summary>
+    public static string ReferenceKey(string reference) => reference.Trim().ToUpperInvariant();
+
     public Guid Id { get; init; }
     public string Reference { get; init; } = "";
     public string Title { get; init; } = "";

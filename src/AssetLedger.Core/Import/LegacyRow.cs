@@ -17,7 +17,7 @@ public sealed record RowError(int Row, string Field, string Reason);
 public sealed record LegacyCase(
     string Reference, string Title, IReadOnlyList<Offence> Offences, string LeadAgency, IReadOnlyList<string> ParticipatingAgencies, LocalDate OpenedOn)
 {
-    public string Key => Reference.Trim().ToUpperInvariant();
+    public string Key => Case.ReferenceKey(Reference);
 
     /// <summary>The first column in which <paramref name="other"/> states the case differently, or null.</summary>
     public string? DifferingColumn(LegacyCase other) =>
@@ -89,7 +89,7 @@ public static class LegacyRegister
         var title = p.Text(CaseTitle, true, ShortText);
         var offences = p.List(Offences, true, s => p.TryEnum<Offence>(s, out _), s => { p.TryEnum<Offence>(s, out var o); return o; })?.Distinct().ToList();
         var lead = p.Agency(LeadAgency, true);
-        var participating = p.List(ParticipatingAgencies, false, s => s.Length <= Code && !s.Contains('|') && !HasControl(s), s => s)?.Distinct().ToList() ?? [];
+        var participating = p.List(ParticipatingAgencies, false, s => s.Length <= Code && !s.Contains('|') && !Naming.HasForbiddenControl(s), s => s)?.Distinct().ToList() ?? [];
         var openedOn = p.Date(CaseOpenedOn, true);
 
         var assetRef = p.Text(AssetRef, true, Code);
@@ -197,15 +197,6 @@ public static class LegacyRegister
             steps.OrderBy(s => s.On).ThenBy(s => s.Rank).ToList());
     }
 
-    /// <summary>An enum's values by their wire names (lower snake_case), in declaration order, worked out once per type.</summary>
-    private static class WireNames<T> where T : struct, Enum
-    {
-        public static readonly IReadOnlyDictionary<string, T> Values =
-            System.Enum.GetValues<T>().ToDictionary(v => Naming.SnakeCase(v.ToString()), v => v, StringComparer.Ordinal);
-    }
-
-    internal static bool HasControl(string s) => s.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'));
-
     /// <summary>Reads one row's fields, collecting every error (row, column, reason) rather than stopping at the first.</summary>
     private sealed class RowParser(int number, Func<string, string?> field, List<RowError> errors)
     {
@@ -220,7 +211,7 @@ public static class LegacyRegister
             var v = Raw(column);
             if (v is null) { if (required) Fail(column, "Required."); return null; }
             if (v.Length > max) { Fail(column, $"At most {max} characters."); return null; }
-            if (HasControl(v)) { Fail(column, "Must not contain control characters."); return null; }
+            if (Naming.HasForbiddenControl(v)) { Fail(column, "Must not contain control characters."); return null; }
             return v;
         }
 
@@ -248,14 +239,14 @@ public static class LegacyRegister
             return r.Value;
         }
 
-        public bool TryEnum<T>(string s, out T value) where T : struct, Enum => WireNames<T>.Values.TryGetValue(s, out value);
+        public bool TryEnum<T>(string s, out T value) where T : struct, Enum => Naming.TryParseWire(s, out value);
 
         public T? Enum<T>(string column, bool required) where T : struct, Enum
         {
             var v = Raw(column);
             if (v is null) { if (required) Fail(column, "Required."); return null; }
             if (TryEnum<T>(v, out var e)) return e;
-            Fail(column, $"Must be one of: {string.Join(", ", WireNames<T>.Values.Keys)}.");
+            Fail(column, $"Must be one of: {string.Join(", ", Naming.WireNames<T>().Keys)}.");
             return null;
         }
 
@@ -336,7 +327,7 @@ public static class LegacyIds
     /// <summary>The command id standing for one row of one file (the events' causation id).</summary>
     public static Guid Row(string fileSha256, int row) => Of($"row\n{fileSha256}\n{row.ToString(CultureInfo.InvariantCulture)}");
 
-    private static string Key(string reference) => reference.Trim().ToUpperInvariant();
+    private static string Key(string reference) => AssetLedger.Cases.Case.ReferenceKey(reference);
 
     /// <summary>A name-based UUID (version 8, RFC 9562): the first 16 bytes of SHA-256 over the name, with version and variant set.</summary>
     public static Guid Of(string name)

@@ -25,8 +25,15 @@ public sealed class when_instances_share_the_status_cache_lease
         Assert.True(condition(), what + " within 10 s");
     }
 
-    private static async Task<string> NewDatabase() =>
-        await (await TestDatabase.Shared).CreateDatabaseAsync("lease_" + Guid.NewGuid().ToString("N")[..8]);
+    /// <summary>A database of its own, with the service's schema (the write guard is a function of it).</summary>
+    private static async Task<string> NewDatabase()
+    {
+        var connectionString = await (await TestDatabase.Shared).CreateDatabaseAsync("lease_" + Guid.NewGuid().ToString("N")[..8]);
+        await using var dataSource = AssetLedger.Api.Infrastructure.MartenSetup.BuildDataSource(connectionString);
+        using var store = new Marten.DocumentStore(AssetLedger.Api.Infrastructure.MartenSetup.Options(dataSource, autoCreate: true));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        return connectionString;
+    }
 
     /// <summary>A database of its own with one instance on it, holding the lease, and the cache of a second instance not started yet.</summary>
     private static async Task<(string ConnectionString, StatusCacheLease A, AssetStatusCache CacheA, AssetStatusCache CacheB)> GivenALoneHolder()
@@ -124,8 +131,7 @@ public sealed class when_instances_share_the_status_cache_lease
     {
         var (connectionString, a, cacheA, cacheB) = await GivenALoneHolder();
         await using var dataSource = AssetLedger.Api.Infrastructure.MartenSetup.BuildDataSource(connectionString);
-        using var store = new Marten.DocumentStore(AssetLedger.Api.Infrastructure.MartenSetup.Options(dataSource, autoCreate: true));
-        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        using var store = new Marten.DocumentStore(AssetLedger.Api.Infrastructure.MartenSetup.Options(dataSource, autoCreate: false));
 
         await using var conn = await dataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();

@@ -135,7 +135,7 @@ public sealed class when_importing_a_legacy_register(ApiFixture fixture) : ApiTe
         var whole = await Importer_(assetsPerBatch: 50).ImportAsync("BE", file, Importer, null, CancellationToken.None);
 
         using var stop = new CancellationTokenSource();
-        var progress = new Stopper(p => { if (p.RowsDone >= 150) stop.Cancel(); });
+        var progress = new SynchronousProgress(p => { if (p.RowsDone >= 150) stop.Cancel(); });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Importer_(assetsPerBatch: 50).ImportAsync("NL", file, Importer, progress, stop.Token));
         var partial = await Scalar("select count(*) from assetledger.mt_events where tenant_id = 'NL'");
         Assert.InRange(partial, 1, whole.EventsWritten - 1);
@@ -213,10 +213,5 @@ public sealed class when_importing_a_legacy_register(ApiFixture fixture) : ApiTe
         var ex = await Assert.ThrowsAsync<RegisterFileException>(() => Importer_().ImportAsync("NL", Encoding.UTF8.GetBytes(csv), Importer, null, CancellationToken.None));
         Assert.Contains("cannot be read", ex.Message);
         Assert.Equal(0, await Fixture.EventCountAsync());
-    }
-
-    private sealed class Stopper(Action<ImportProgress> report) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => report(value);
     }
 }

@@ -6,7 +6,7 @@ public sealed class CaseReference
     public string Id { get; set; } = "";
     public Guid CaseId { get; set; }
 
-    public static string Key(string reference) => reference.Trim().ToUpperInvariant();
+    public static string Key(string reference) => Case.ReferenceKey(reference);
 }
 
 public sealed record OpenCaseRequest(CommandContext Context, Guid CaseId, string Reference, string Title, IReadOnlyList<Offence> Offences, IReadOnlyList<string> ParticipatingAgencies);
