@@ -4,12 +4,14 @@
 # usage: ops/bench.sh [--quick] [--json PATH] [--keep-db] [benchmark options, e.g. --assets 20000]
 #        ops/bench.sh --roundtrip N   the certificate round trip NL→DE→NL between two service processes
 #        ops/bench.sh --import N      P6: import a generated register of N assets (100000 for the bar) against raw COPY
+#        ops/bench.sh --rebuild N     P4 alone: rebuild an imported store of at least N events (1000000 for the bar) against the raw read
 #
 #   --quick       smaller data and shorter windows (finishes in a few minutes); the default is the
 #                 full run with the sizes of quality.md (100,000 assets, 1,000,000 events: long)
 #   --json PATH   also write the results as JSON: { "P1": { "value", "baseline", "ratio", "unit",
 #                 "p50_ms", "p99_ms", … }, … }
 #   --keep-db     leave the benchmark's PostgreSQL running at the end (to inspect it)
+#   --no-naive    skip P1 on the naive Marten + Wolverine service (src/AssetLedger.Naive)
 #
 # It starts its own throwaway PostgreSQL cluster (fresh on every run, durable: synchronous_commit
 # and fsync stay on) under .data/bench/pg on port 55450, builds the service and the benchmark in
@@ -23,6 +25,7 @@ root=$PWD
 quick=()
 json=()
 keep_db=0
+with_naive=1
 extra=()
 while (($#)); do
   case "$1" in
@@ -31,6 +34,7 @@ while (($#)); do
       [[ $# -ge 2 ]] || { echo "bench.sh: --json needs a path" >&2; exit 2; }
       json=(--json "$(realpath -m -- "$2")"); shift ;;
     --keep-db) keep_db=1 ;;
+    --no-naive) with_naive=0 ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) extra+=("$1") ;;
   esac
@@ -53,7 +57,7 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$bench_pid" 2>/dev/null || break; sleep 0.2; done
   fi
   # The benchmark stops the service itself; this catches a benchmark that died.
-  for pf in "$pidfile" "$pidfile.de"; do
+  for pf in "$pidfile" "$pidfile.de" "$pidfile.naive"; do
   if [[ -s "$pf" ]]; then
     local pid
     pid=$(cat "$pf")
@@ -98,6 +102,15 @@ if [[ -n "$service_dll" ]]; then
   dotnet publish src/AssetLedger.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     -o "$work/service" -nologo -v quiet >&2
 fi
+# The naive stack P1 is compared with (a plain Marten + Wolverine service, src/AssetLedger.Naive),
+# published the same way; the P1–P7 run only (--no-naive skips it).
+naive=()
+if [[ " ${extra[*]} " != *" --roundtrip "* && " ${extra[*]} " != *" --import "* && " ${extra[*]} " != *" --rebuild "* ]] && ((with_naive)); then
+  echo "bench.sh: publishing the naive Marten + Wolverine service (Release, ReadyToRun)" >&2
+  dotnet publish src/AssetLedger.Naive -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$work/naive" -nologo -v quiet >&2
+  naive=(--naive-dll "$work/naive/AssetLedger.Naive.dll")
+fi
 echo "bench.sh: building the benchmark (Release)" >&2
 dotnet build src/AssetLedger.Benchmarks -c Release -nologo -v quiet >&2
 
@@ -107,7 +120,7 @@ dotnet src/AssetLedger.Benchmarks/bin/Release/net10.0/AssetLedger.Benchmarks.dll
   --connection "$cs" \
   ${service_dll:+--service-dll "$service_dll"} \
   --port "$http_port" --work-dir "$work" --pid-file "$pidfile" \
-  "${quick[@]}" "${json[@]}" "${extra[@]}" &
+  "${quick[@]}" "${json[@]}" "${naive[@]}" "${extra[@]}" &
 bench_pid=$!
 wait "$bench_pid" || rc=$?
 bench_pid=""

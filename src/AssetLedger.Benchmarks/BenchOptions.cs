@@ -41,6 +41,10 @@ public sealed class BenchOptions
     /// <summary>Run the two-ledger message round trip with this many certificates instead of P1–P7.</summary>
     public int? RoundTrips { get; private set; }
     public int? ImportAssets { get; private set; }
+    /// <summary>Run P4 alone on an imported store of at least this many events instead of P1–P7.</summary>
+    public long? RebuildAt { get; private set; }
+    /// <summary>The naive Marten + Wolverine service (src/AssetLedger.Naive, published); P1 is also measured on it when set.</summary>
+    public string? NaiveDll { get; private set; }
     public Sizes Sizes { get; private set; } = Sizes.Full;
 
     public string ServiceLog => Path.Combine(WorkDir, "service.log");
@@ -48,11 +52,12 @@ public sealed class BenchOptions
 
     public const string Usage = """
         usage: AssetLedger.Benchmarks --connection <npgsql connection string> [--quick] [--json PATH]
-                 [--service-dll PATH] [--port 55451] [--work-dir .data/bench] [--pid-file PATH] [--note TEXT]
+                 [--service-dll PATH] [--naive-dll PATH] [--port 55451] [--work-dir .data/bench] [--pid-file PATH] [--note TEXT]
                  [--assets N] [--history-events N] [--distributions N] [--rebuild-events N]
                  [--duration SECONDS] [--warmup SECONDS] [--steady-state SECONDS] [--samples N] [--clients N]
                  [--roundtrip N]   (instead: the NL→DE→NL certificate round trip over N certificates)
                  [--import N]      (instead: P6, importing a generated register of N assets against raw COPY)
+                 [--rebuild N]     (instead: P4 alone, on an imported register of at least N events)
         Normally run through ops/bench.sh, which starts PostgreSQL and builds everything in Release.
         """;
 
@@ -75,6 +80,8 @@ public sealed class BenchOptions
                 case "--note": o.Note = Next(); break;
                 case "--roundtrip": o.RoundTrips = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--import": o.ImportAssets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--naive-dll": o.NaiveDll = Next(); break;
+                case "--rebuild": o.RebuildAt = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--assets" or "--history-events" or "--distributions" or "--rebuild-events"
                     or "--duration" or "--warmup" or "--steady-state" or "--samples" or "--clients":
                     var key = args[i];

@@ -142,6 +142,33 @@ public sealed partial class BenchRun(BenchOptions o)
         if (p1.Exhausted) report.Notes.Add($"P1 ran out of fresh assets after {p1.Seconds:F1} s of the {s.Duration.TotalSeconds:F0} s window; the rate is over that shorter window (use --assets to seed more).");
         report.Rows.Add(p1Row);
 
+        // --- P1 against the naive stack (issue 17) ------------------------------------------------------
+        // What a user would build instead from the public Marten + Wolverine samples, measured with the
+        // same clients and body on the same PostgreSQL while this service waits idle (as during raw).
+        if (o.NaiveDll is { } naiveDll)
+        {
+            Log("P1 naive: the same seizure on a plain Marten + Wolverine service (src/AssetLedger.Naive)");
+            var naive = await NaiveStack.RunP1Async(o, signingKey, users, Log, naiveDll);
+            Log($"P1 naive: {Describe(naive.P1)}; peak RSS {naive.PeakRssMB:F0} MB; {naive.EventsPerTransaction:F2} seizures per transaction; store verified: {naive.Verified}");
+            var naiveRow = new Row("P1_naive", $"the same seizure on a plain Marten + Wolverine service (the samples' way), {s.Clients} clients",
+                naive.P1.PerSecond, p1Raw.PerSecond, "events/s", naive.P1.P50, naive.P1.P99, "comparison: ratio = naive ÷ P1 raw", null);
+            AddLoadExtras(naiveRow, naive.P1, p1Raw);
+            naiveRow.Extra["peak_rss_mb"] = naive.PeakRssMB;
+            naiveRow.Extra["jit_core_share_in_window"] = naive.JitShare;
+            naiveRow.Extra["ready_ms"] = naive.ReadyMs;
+            naiveRow.Extra["first_request_ms"] = naive.FirstRequestMs;
+            naiveRow.Extra["first_seize_ms"] = naive.FirstSeizeMs;
+            naiveRow.Extra["steady_state_seconds"] = naive.SteadyStateSeconds;
+            naiveRow.Extra["pool"] = naive.Pool;
+            naiveRow.Extra["seizures_per_transaction"] = naive.EventsPerTransaction;
+            naiveRow.Extra["store_verified"] = naive.Verified;
+            naiveRow.Extra["ours_vs_naive"] = p1.PerSecond / Math.Max(naive.P1.PerSecond, 1e-9);
+            report.Rows.Add(naiveRow);
+            report.Notes.Add($"P1_naive: {naive.SteadyStateNote} Pool of {naive.Pool:N0} fresh assets; {naive.EventsPerTransaction:F2} seizures per transaction; every accepted seizure found once in its store: {(naive.Verified ? "yes" : "NO")}. This service did {p1.PerSecond / Math.Max(naive.P1.PerSecond, 1e-9):F2}× the naive stack's seizures/s (p99 {p1.P99:F1} against {naive.P1.P99:F1} ms).");
+            if (naive.P1.Exhausted) report.Notes.Add($"P1_naive ran out of fresh assets after {naive.P1.Seconds:F1} s; the rate is over that shorter window.");
+            if (!naive.Verified) throw new BenchmarkException("The naive stack's store does not hold exactly the seizures it accepted.");
+        }
+
         // --- P2 -----------------------------------------------------------------------------------
         var copied = await raw.CopyAssetsAsync();
         Log($"P2: reads of an asset's status over HTTP at {assets.Length:N0} assets (raw copy: {copied:N0} rows)");

@@ -148,7 +148,7 @@ public static class ImportBench
         return clock.Elapsed.TotalSeconds;
     }
 
-    private static async Task<string> CliAsync(BenchOptions o, string connection, string[] args, string what)
+    internal static async Task<string> CliAsync(BenchOptions o, string connection, string[] args, string what)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.GetFullPath(o.ServiceDll));

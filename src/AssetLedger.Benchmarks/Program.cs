@@ -20,6 +20,7 @@ try
 {
     return options.RoundTrips is { } n ? await RoundTrip.RunAsync(options, n)
         : options.ImportAssets is { } assets ? await ImportBench.RunAsync(options, assets)
+        : options.RebuildAt is { } events ? await new BenchRun(options).RebuildAtScaleAsync(events)
         : await new BenchRun(options).RunAsync();
 }
 catch (BenchmarkException ex)

@@ -11,8 +11,11 @@ namespace AssetLedger.Benchmarks;
 /// </summary>
 public sealed class ServiceHost(BenchOptions options, string signingKey, ServiceHost.Instance? instance = null) : IDisposable
 {
-    /// <summary>A second instance beside the first (the round-trip benchmark's other ledger): its port, database, log, pid file and extra settings.</summary>
-    public sealed record Instance(int Port, string ConnectionString, string Log, string? PidFile, IReadOnlyDictionary<string, string> Settings);
+    /// <summary>
+    /// A second instance beside the first (the round-trip benchmark's other ledger): its port, database, log, pid file and extra settings;
+    /// <paramref name="Dll"/>, when set, another service to run instead of <see cref="BenchOptions.ServiceDll"/> (the naive stack, issue 17).
+    /// </summary>
+    public sealed record Instance(int Port, string ConnectionString, string Log, string? PidFile, IReadOnlyDictionary<string, string> Settings, string? Dll = null);
 
     private Process? process;
     private int Port => instance?.Port ?? options.Port;
@@ -40,7 +43,7 @@ public sealed class ServiceHost(BenchOptions options, string signingKey, Service
     public async Task<TimeSpan> StartAsync()
     {
         if (Running) throw new InvalidOperationException("The service is already running.");
-        var dll = Path.GetFullPath(options.ServiceDll);
+        var dll = Path.GetFullPath(instance?.Dll ?? options.ServiceDll);
         if (!File.Exists(dll)) throw new BenchmarkException($"Service not built: {dll} (ops/bench.sh builds it in Release).");
         var log = Path.GetFullPath(Log);
         File.AppendAllText(log, $"{System.Environment.NewLine}==== benchmark starts the service at {DateTime.UtcNow:O} ===={System.Environment.NewLine}");

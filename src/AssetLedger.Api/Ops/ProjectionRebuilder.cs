@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Npgsql;
 using NpgsqlTypes;
@@ -14,11 +15,21 @@ public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int>
 /// Marten's <c>projections rebuild</c> starts its projection daemon, reads the event table once per
 /// projection, and upserts documents one by one after emptying each table in a transaction of its own;
 /// on this machine that cost about 1.2 s per projection before the first event and ran at 7–16 thousand
-/// events/s (docs/benchmarks.md). This reads <c>mt_events</c> once in order, folds each stream with the
-/// very functions the inline projections use (<see cref="AssetProjection.Fold"/> and the others), and
-/// replaces the six document tables with <c>COPY</c>, all in one transaction that first blocks new
-/// events (<c>LOCK … IN SHARE MODE</c>): readers see the old documents or the new ones, never a
-/// half-built table, and no event can slip in between the read and the write.
+/// events/s (docs/benchmarks.md). This reads <c>mt_events</c> once, stream by stream, folds each stream
+/// with the very functions the inline projections use (<see cref="AssetProjection.Fold"/> and the
+/// others), and replaces the six document tables with <c>COPY</c>, all in one transaction that first
+/// blocks new events (<c>LOCK … IN SHARE MODE</c>) and empties the tables: readers of the documents
+/// wait for the new ones rather than see a half-built table, and no event can slip in between the read
+/// and the write.
+/// </para>
+/// <para>
+/// Every document is the fold of its own stream's events, so a stream's documents are final as soon as
+/// the read, in stream order, moves past it; they are written while the read goes on. The events come
+/// on a second connection, in one statement whose snapshot is taken after the lock is granted (so it
+/// sees every committed event, and no new one can commit). The asset documents, the largest table, are
+/// copied on the writing connection as their streams end; the other tables' documents, serialised by
+/// the folders meanwhile, are copied once the read is done (copying them in batches between the assets'
+/// was slower: docs/benchmarks.md). No table's documents are all held in memory as objects.
 /// </para>
 /// The documents are serialised by the store's own serializer and carry the same columns the inline
 /// projections write (tenant, id, data, .NET type, and as version the last event the projection read);
@@ -33,8 +44,6 @@ public static class ProjectionRebuilder
         var clock = Stopwatch.StartNew();
         var serializer = store.Options.Serializer();
         var schema = MartenSetup.Schema;
-        var types = new Dictionary<string, Type>(StringComparer.Ordinal);
-        long events = 0;
 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -43,16 +52,72 @@ public static class ProjectionRebuilder
             lockEvents.CommandTimeout = 0;
             await lockEvents.ExecuteNonQueryAsync(ct);
         }
+        await using (var truncate = new NpgsqlCommand($"truncate table {string.Join(", ", Tables.Select(t => schema + "." + t))}", conn, tx))
+        {
+            truncate.CommandTimeout = 0;
+            await truncate.ExecuteNonQueryAsync(ct);
+        }
 
-        // This thread only reads rows; deserialising and folding (most of the work) run on one
-        // folder per core. A stream always goes to the same folder, so each stream's events are
-        // folded in order, and the folders' documents never overlap.
-        var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(serializer)).ToArray();
-        var running = folders.Select(f => f.RunAsync(ct)).ToArray();
+        // Any part that fails cancels the others (a failed copy would leave the folders waiting for room
+        // in its queue, a failed folder the reader); the first failure that is not a cancellation is thrown.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var token = failed.Token;
+        var parts = new List<Task>();
+        Task<T> Part<T>(Func<Task<T>> work)
+        {
+            var task = Task.Run(async () =>
+            {
+                try { return await work(); }
+                catch { await failed.CancelAsync(); throw; }
+            }, CancellationToken.None);
+            parts.Add(task);
+            return task;
+        }
+
+        var assetDocuments = Channel.CreateBounded<Written>(new BoundedChannelOptions(4096) { SingleReader = true });
+        var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(serializer, assetDocuments.Writer)).ToArray();
+        var copyingAssets = Part(() => WriteAsync(conn, 0, assetDocuments.Reader.ReadAllAsync(token), token));
+        var folding = folders.Select(f => Part(() => f.RunAsync(token))).ToArray();
+        var reading = Part(() => ReadAsync(dataSource, folders, token));
         try
         {
+            var events = await reading;
+            await Task.WhenAll(folding);
+            var readingTime = clock.Elapsed;
+            assetDocuments.Writer.TryComplete();
+            var documents = new Dictionary<string, int> { [Tables[0]] = await copyingAssets };
+            for (var t = 1; t < Tables.Length; t++)
+                documents[Tables[t]] = await WriteAsync(conn, t, folders.SelectMany(f => f.Held[t]).ToAsyncEnumerable(), token);
+            await tx.CommitAsync(ct);
+            return new RebuildReport(events, documents, clock.Elapsed, readingTime, clock.Elapsed - readingTime);
+        }
+        catch (Exception)
+        {
+            await failed.CancelAsync();
+            assetDocuments.Writer.TryComplete();
+            try { await Task.WhenAll(parts); }
+            catch (Exception) { } // every part's outcome is looked at below
+            var cause = parts.Select(p => p.Exception?.InnerException)
+                .FirstOrDefault(e => e is not null and not OperationCanceledException and not ChannelClosedException);
+            if (cause is not null) ExceptionDispatchInfo.Throw(cause);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads every event in stream order and hands it to its stream's folder: a stream always goes to
+    /// the same folder, so its events are folded in order and whole, and the folders' documents never overlap.
+    /// </summary>
+    private static async Task<long> ReadAsync(NpgsqlDataSource dataSource, Folder[] folders, CancellationToken ct)
+    {
+        var types = new Dictionary<string, Type>(StringComparer.Ordinal);
+        long events = 0;
+        try
+        {
+            await using var conn = await dataSource.OpenConnectionAsync(ct);
+            // (tenant_id, stream_id, version) is Marten's unique index on the events: read along it, no sort.
             await using var read = new NpgsqlCommand(
-                $"select tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data, {Envelope.HashHeaderSql} from {schema}.mt_events order by seq_id", conn, tx);
+                $"select tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data, {Envelope.HashHeaderSql} from {MartenSetup.Schema}.mt_events order by tenant_id, stream_id, version", conn);
             read.CommandTimeout = 0;
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -62,54 +127,18 @@ public static class ProjectionRebuilder
                 var dotnetType = reader.GetString(3);
                 if (!types.TryGetValue(dotnetType, out var type))
                     types[dotnetType] = type = Type.GetType(dotnetType) ?? throw new InvalidOperationException($"Unknown event type {dotnetType} (stream {streamId} v{version}).");
-                var row = new Row(reader.GetString(0), streamId, version, type, reader.IsDBNull(4) ? null : reader.GetString(4), await reader.GetFieldValueAsync<byte[]>(5, ct),
+                var row = new Row(reader.GetString(0), streamId, version, type, reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<byte[]>(5),
                     reader.IsDBNull(6) ? null : reader.GetString(6));
                 await folders[(int)((uint)streamId.GetHashCode() % (uint)folders.Length)].AddAsync(row, ct);
                 events++;
             }
             foreach (var f in folders) await f.FlushAsync(ct);
-        }
-        catch (ChannelClosedException)
-        {
-            // A folder failed and closed its queue; its own exception is thrown below.
+            return events;
         }
         finally
         {
             foreach (var f in folders) f.Complete();
         }
-        await Task.WhenAll(running);
-
-        var reading = clock.Elapsed;
-        // Each table's documents are serialised on a thread of their own and copied as they come, so the
-        // copy (bound by PostgreSQL's core) and the serialisation (this process's) overlap.
-        using var serialising = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Dictionary<string, int> documents;
-        try
-        {
-            var assets = Serialise(folders.Select(f => f.Assets), serializer, serialising.Token);
-            var cases = Serialise(folders.Select(f => f.Cases), serializer, serialising.Token);
-            var orders = Serialise(folders.Select(f => f.Orders), serializer, serialising.Token);
-            var balances = Serialise(folders.Select(f => f.Balances), serializer, serialising.Token);
-            var listings = Serialise(folders.Select(f => f.Listings), serializer, serialising.Token);
-            var certificates = Serialise(folders.Select(f => f.Certificates), serializer, serialising.Token);
-            await using (var truncate = new NpgsqlCommand($"truncate table {string.Join(", ", Tables.Select(t => schema + "." + t))}", conn, tx))
-                await truncate.ExecuteNonQueryAsync(ct);
-            documents = new Dictionary<string, int>
-            {
-                [Tables[0]] = await WriteAsync(conn, Tables[0], assets, ct),
-                [Tables[1]] = await WriteAsync(conn, Tables[1], cases, ct),
-                [Tables[2]] = await WriteAsync(conn, Tables[2], orders, ct),
-                [Tables[3]] = await WriteAsync(conn, Tables[3], balances, ct),
-                [Tables[4]] = await WriteAsync(conn, Tables[4], listings, ct),
-                [Tables[5]] = await WriteAsync(conn, Tables[5], certificates, ct),
-            };
-        }
-        finally
-        {
-            serialising.Cancel(); // a failed copy leaves serialisers waiting for room: they stop
-        }
-        await tx.CommitAsync(ct);
-        return new RebuildReport(events, documents, clock.Elapsed, reading, clock.Elapsed - reading);
     }
 
     /// <summary>One event as read: deserialised and folded later, by its stream's folder.</summary>
@@ -118,20 +147,27 @@ public static class ProjectionRebuilder
     /// <summary>One projected document, serialised, ready to copy.</summary>
     private sealed record Written(string Tenant, Guid Id, string Json, string DotnetType, long Version);
 
-    /// <summary>Deserialises and folds the events of the streams it is given, in the order given.</summary>
-    private sealed class Folder(ISerializer serializer)
+    /// <summary>
+    /// Deserialises and folds the events of the streams it is given, each stream's in order and whole,
+    /// and emits a stream's documents when the next stream begins or the read ends.
+    /// </summary>
+    private sealed class Folder(ISerializer serializer, ChannelWriter<Written> assetDocuments)
     {
         private const int ChunkSize = 256;
         private readonly Channel<List<Row>> queue =
             Channel.CreateBounded<List<Row>>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
         private List<Row> chunk = new(ChunkSize);
 
-        public Folded<Asset> Assets { get; } = new();
-        public Folded<Case> Cases { get; } = new();
-        public Folded<CourtOrderLedger> Orders { get; } = new();
-        public Folded<CaseBalances> Balances { get; } = new();
-        public Folded<CaseListing> Listings { get; } = new();
-        public Folded<AssetLedger.Certificates.Certificate> Certificates { get; } = new();
+        private (string Tenant, Guid Id)? current;
+        private Slot<Asset> asset;
+        private Slot<Case> @case;
+        private Slot<CourtOrderLedger> orders;
+        private Slot<CaseBalances> balances;
+        private Slot<CaseListing> listing;
+        private Slot<AssetLedger.Certificates.Certificate> certificate;
+
+        /// <summary>The serialised documents of each table but the assets' (indexed as <see cref="Tables"/>), until the read is done.</summary>
+        public List<Written>[] Held { get; } = Tables.Select(_ => new List<Written>()).ToArray();
 
         public async ValueTask AddAsync(Row row, CancellationToken ct)
         {
@@ -151,63 +187,90 @@ public static class ProjectionRebuilder
         /// <summary>No more rows: the folder finishes once those queued are folded.</summary>
         public void Complete() => queue.Writer.TryComplete();
 
-        public Task RunAsync(CancellationToken ct) => Task.Run(async () =>
+        public async Task<int> RunAsync(CancellationToken ct)
         {
             try
             {
                 await foreach (var rows in queue.Reader.ReadAllAsync(ct))
                     foreach (var row in rows)
+                    {
+                        if (current != (row.Tenant, row.StreamId))
+                        {
+                            await EmitAsync(ct);
+                            current = (row.Tenant, row.StreamId);
+                        }
                         Fold(row);
+                    }
+                await EmitAsync(ct);
+                return 0;
             }
             catch (Exception ex)
             {
                 queue.Writer.TryComplete(ex); // the reader stops instead of waiting for room forever
                 throw;
             }
-        }, ct);
+        }
 
         private void Fold(Row row)
         {
             var data = serializer.FromJson(row.Type, new MemoryStream(row.Data, writable: false));
-            var key = (row.Tenant, row.StreamId);
             var (streamId, version) = (row.StreamId, row.Version);
             if (data is IAssetEvent)
-                Assets.Apply(key, version, s => AssetProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version), row.ChainHash));
-            if (data is ICaseEvent) Cases.Apply(key, version, s => CaseProjection.Fold(s, data, version));
-            if (data is IOrderEvent) Orders.Apply(key, version, s => CourtOrderLedgerProjection.Fold(s, data, version));
-            if (CaseBalancesProjection.Includes(data)) Balances.Apply(key, version, s => CaseBalances.Evolve(s, streamId, data));
-            if (CaseListing.Includes(data)) Listings.Apply(key, version, s => CaseListing.Evolve(s, data, version));
+                asset.Apply(version, s => AssetProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version), row.ChainHash));
+            if (data is ICaseEvent) @case.Apply(version, s => CaseProjection.Fold(s, data, version));
+            if (data is IOrderEvent) orders.Apply(version, s => CourtOrderLedgerProjection.Fold(s, data, version));
+            if (CaseBalancesProjection.Includes(data)) balances.Apply(version, s => CaseBalances.Evolve(s, streamId, data));
+            if (CaseListing.Includes(data)) listing.Apply(version, s => CaseListing.Evolve(s, data, version));
             if (data is AssetLedger.Certificates.ICertificateEvent)
-                Certificates.Apply(key, version, s => CertificateProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version)));
+                certificate.Apply(version, s => CertificateProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version)));
+        }
+
+        /// <summary>The finished stream's documents, serialised: the asset's to the copy, the others held (indices into <see cref="Tables"/>).</summary>
+        private async ValueTask EmitAsync(CancellationToken ct)
+        {
+            if (current is not { } key) return;
+            if (asset.Take(key, serializer) is { } a) await assetDocuments.WriteAsync(a, ct);
+            Hold(1, @case.Take(key, serializer));
+            Hold(2, orders.Take(key, serializer));
+            Hold(3, balances.Take(key, serializer));
+            Hold(4, listing.Take(key, serializer));
+            Hold(5, certificate.Take(key, serializer));
+        }
+
+        private void Hold(int table, Written? document)
+        {
+            if (document is not null) Held[table].Add(document);
         }
     }
 
-    private static ChannelReader<Written> Serialise<T>(IEnumerable<Folded<T>> parts, ISerializer serializer, CancellationToken ct) where T : class
+    /// <summary>One projection's document of the stream being folded, with the version of the last event it read.</summary>
+    private struct Slot<T> where T : class
     {
-        var channel = Channel.CreateBounded<Written>(new BoundedChannelOptions(2048) { SingleReader = true, SingleWriter = true });
-        _ = Task.Run(async () =>
+        private T? doc;
+        private long version;
+
+        public void Apply(long eventVersion, Func<T?, T?> fold)
         {
-            try
-            {
-                foreach (var ((tenant, id), (doc, version)) in parts.SelectMany(p => p.Documents))
-                    if (doc is not null)
-                        await channel.Writer.WriteAsync(new Written(tenant, id, serializer.ToJson(doc), doc.GetType().FullName!, version), ct);
-                channel.Writer.TryComplete();
-            }
-            catch (Exception ex)
-            {
-                channel.Writer.TryComplete(ex); // the copy fails with it
-            }
-        }, ct);
-        return channel.Reader;
+            doc = fold(doc);
+            version = eventVersion;
+        }
+
+        /// <summary>The document serialised (none if the projection read no event of the stream, or folded it to nothing), and the slot emptied.</summary>
+        public Written? Take((string Tenant, Guid Id) key, ISerializer serializer)
+        {
+            var written = doc is null ? null : new Written(key.Tenant, key.Id, serializer.ToJson(doc), doc.GetType().FullName!, version);
+            this = default;
+            return written;
+        }
     }
 
-    private static async Task<int> WriteAsync(NpgsqlConnection conn, string table, ChannelReader<Written> documents, CancellationToken ct)
+    private static async Task<int> WriteAsync(NpgsqlConnection conn, int table, IAsyncEnumerable<Written> documents, CancellationToken ct)
     {
         var written = 0;
+        // FREEZE: the table was emptied in this transaction, so its rows need no later freezing by vacuum.
         await using var copy = await conn.BeginBinaryImportAsync(
-            $"copy {MartenSetup.Schema}.{table} (tenant_id, id, data, mt_dotnet_type, mt_version) from stdin (format binary)", ct);
-        await foreach (var d in documents.ReadAllAsync(ct))
+            $"copy {MartenSetup.Schema}.{Tables[table]} (tenant_id, id, data, mt_dotnet_type, mt_version) from stdin (format binary, freeze)", ct);
+        await foreach (var d in documents.WithCancellation(ct))
         {
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(d.Tenant, NpgsqlDbType.Varchar, ct);
@@ -219,17 +282,5 @@ public static class ProjectionRebuilder
         }
         await copy.CompleteAsync(ct);
         return written;
-    }
-
-    /// <summary>One projection's documents by (tenant, stream), with the version of the last event it read.</summary>
-    private sealed class Folded<T> where T : class
-    {
-        public Dictionary<(string Tenant, Guid Id), (T? Doc, long Version)> Documents { get; } = [];
-
-        public void Apply((string, Guid) key, long version, Func<T?, T?> fold)
-        {
-            Documents.TryGetValue(key, out var current);
-            Documents[key] = (fold(current.Doc), version);
-        }
     }
 }

@@ -32,6 +32,8 @@ public static class RebuildCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{table}: {count} documents"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"reading and folding the events: {report.Reading.TotalMilliseconds:F0} ms; writing the documents: {report.Writing.TotalMilliseconds:F0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"memory: {GC.GetTotalAllocatedBytes() / 1048576} MiB allocated; collections gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}; {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused"));
         // The benchmark (P4) reads this line.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Rebuilt {report.Documents.Values.Sum()} documents from {report.Events} events in {report.Elapsed.TotalMilliseconds:F0} ms"));

@@ -85,4 +85,43 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         Assert.Equal(before["mt_doc_case"], after["mt_doc_case"]);
         Assert.Equal(before["mt_doc_asset"], after["mt_doc_asset"]);
     }
+
+    /// <summary>
+    /// The asset documents are copied while the events are still being read and folded: a copy that
+    /// fails there must stop the reader and the folders (not leave them waiting for room), surface the
+    /// database's own error, and leave every document as it was.
+    /// </summary>
+    [Theory]
+    [InlineData("mt_doc_asset")]
+    [InlineData("mt_doc_case")]
+    public async Task a_rebuild_whose_copy_fails_surfaces_the_error_and_changes_nothing(string table)
+    {
+        await ScenarioAsync(Desk.NL);
+        await ScenarioAsync(Desk.ES);
+        var before = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
+        await ExecuteAsync($"""
+            create function assetledger.al_test_refuse() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$;
+            create trigger al_test_refuse before insert on assetledger.{table} for each row execute function assetledger.al_test_refuse()
+            """);
+        try
+        {
+            var rebuild = ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, CancellationToken.None);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => rebuild.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("refused by the test", refused.MessageText);
+        }
+        finally
+        {
+            await ExecuteAsync($"drop trigger al_test_refuse on assetledger.{table}; drop function assetledger.al_test_refuse()");
+        }
+        var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
+        foreach (var t in ProjectionRebuilder.Tables) Assert.Equal(before[t], after[t]);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
 }
