@@ -261,6 +261,9 @@ public sealed partial class BenchRun(BenchOptions o)
         p5Row.Extra["errors"] = p5.Errors;
         report.Rows.Add(p5Row);
 
+        // --- P3 and P5 under a second process's load (issue 17's tails) ---------------------------------
+        await LoadedTailsAsync(service, api, users, historyCase, p3Row, p5Row);
+
         // --- P7 -----------------------------------------------------------------------------------
         var p7 = new Row("P7", "service RSS, peak under P1 load (VmRSS)", peakRss, null, "MB", null, null, "≤ 400 MB", peakRss <= 400);
         p7.Extra["idle_rss_mb_after_restart"] = idleRss;
@@ -447,7 +450,7 @@ public sealed partial class BenchRun(BenchOptions o)
             {
                 try { await Task.Delay(TimeSpan.FromSeconds(2), stop.Token); } catch (OperationCanceledException) { break; }
                 var after = service.JitThreadTicks();
-                share = ServiceHost.JitSecondsBetween(before, after) / 2.0;
+                share = ServiceHost.SecondsBetween(before, after) / 2.0;
                 before = after;
                 if (clock.Elapsed >= s.SteadyState && share < 0.05) { Volatile.Write(ref settled, 1); break; }
             }
@@ -489,7 +492,7 @@ public sealed partial class BenchRun(BenchOptions o)
         var result = await run();
         await probe;
         var end = service.JitThreadTicks();
-        return (result, ServiceHost.JitSecondsBetween(atWindow!, end) / Math.Max(clock.Elapsed.TotalSeconds - warmup.TotalSeconds, 0.001));
+        return (result, ServiceHost.SecondsBetween(atWindow!, end) / Math.Max(clock.Elapsed.TotalSeconds - warmup.TotalSeconds, 0.001));
     }
 
     private static void AddLoadExtras(Row row, LoadResult ours, LoadResult raw)

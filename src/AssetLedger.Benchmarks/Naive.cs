@@ -109,7 +109,7 @@ public static class NaiveStack
                     return status;
                 });
                 var windowSeconds = Math.Max(started.Elapsed.TotalSeconds - s.Warmup.TotalSeconds, 0.001);
-                jit = ServiceHost.JitSecondsBetween(await ticksAtWindow, service.JitThreadTicks()) / windowSeconds;
+                jit = ServiceHost.SecondsBetween(await ticksAtWindow, service.JitThreadTicks()) / windowSeconds;
                 peakRss = sampler.PeakMB;
             }
             log($"naive stack P1: {p1.Ops:N0} ok in {p1.Seconds:F1} s = {p1.PerSecond:F0}/s, p50 {p1.P50:F2} ms, p99 {p1.P99:F2} ms, max {p1.Max:F1} ms, {p1.ErrorSummary()}; peak RSS {peakRss:F0} MB; background JIT in the window {jit:P0} of a core");
@@ -169,7 +169,7 @@ public static class NaiveStack
                 try { await Task.Delay(TimeSpan.FromSeconds(2), stop.Token); } catch (OperationCanceledException) { break; }
                 var after = service.JitThreadTicks();
                 var (nowCount, nowAt) = (Interlocked.Read(ref pairs), clock.Elapsed.TotalSeconds);
-                share = ServiceHost.JitSecondsBetween(before, after) / (nowAt - at);
+                share = ServiceHost.SecondsBetween(before, after) / (nowAt - at);
                 best = Math.Max(best, (nowCount - count) / (nowAt - at));
                 (before, count, at) = (after, nowCount, nowAt);
                 if (clock.Elapsed >= min && share < 0.05) { Volatile.Write(ref settled, 1); break; }

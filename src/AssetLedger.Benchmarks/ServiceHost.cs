@@ -102,7 +102,10 @@ public sealed class ServiceHost(BenchOptions options, string signingKey, Service
     /// CPU ticks (1/100 s) used so far by each of the service's tiered-compilation threads (".NET Tiered Com",
     /// the runtime's background JIT that recompiles hot methods), by thread id, from /proc/&lt;pid&gt;/task.
     /// </summary>
-    public Dictionary<int, long> JitThreadTicks()
+    public Dictionary<int, long> JitThreadTicks() => ThreadTicks(".NET Tiered Com");
+
+    /// <summary>CPU ticks (1/100 s) of the service's threads whose name starts with one of <paramref name="prefixes"/>, by thread id.</summary>
+    public Dictionary<int, long> ThreadTicks(params string[] prefixes)
     {
         var ticks = new Dictionary<int, long>();
         try
@@ -111,7 +114,8 @@ public sealed class ServiceHost(BenchOptions options, string signingKey, Service
             {
                 try
                 {
-                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal)) continue;
+                    var comm = File.ReadAllText(Path.Combine(task, "comm"));
+                    if (!prefixes.Any(p => comm.StartsWith(p, StringComparison.Ordinal))) continue;
                     var stat = File.ReadAllText(Path.Combine(task, "stat"));
                     var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
                     ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
@@ -124,8 +128,8 @@ public sealed class ServiceHost(BenchOptions options, string signingKey, Service
         return ticks;
     }
 
-    /// <summary>Seconds of CPU the background JIT used between two <see cref="JitThreadTicks"/> samples (threads that ended in between are not counted).</summary>
-    public static double JitSecondsBetween(Dictionary<int, long> before, Dictionary<int, long> after) =>
+    /// <summary>Seconds of CPU the threads used between two <see cref="ThreadTicks"/> samples (threads that ended in between are not counted).</summary>
+    public static double SecondsBetween(Dictionary<int, long> before, Dictionary<int, long> after) =>
         after.Sum(kv => kv.Value - before.GetValueOrDefault(kv.Key)) / 100.0;
 
     /// <summary>Resident set size of the service from /proc/&lt;pid&gt;/status (VmRSS, in KiB), in MB (10^6 bytes).</summary>
