@@ -12,6 +12,9 @@
 #                 "p50_ms", "p99_ms", … }, … }
 #   --keep-db     leave the benchmark's PostgreSQL running at the end (to inspect it)
 #   --no-naive    skip P1 on the naive Marten + Wolverine service (src/AssetLedger.Naive)
+#   --statements  load pg_stat_statements and write what PostgreSQL ran during P1 (warm-up and
+#                 window), most execution time first, to .data/bench/p1-statements.tsv; it costs
+#                 both sides a little, so figures of such a run are not compared with others
 #
 # It starts its own throwaway PostgreSQL cluster (fresh on every run, durable: synchronous_commit
 # and fsync stay on) under .data/bench/pg on port 55450, builds the service and the benchmark in
@@ -35,6 +38,7 @@ while (($#)); do
       json=(--json "$(realpath -m -- "$2")"); shift ;;
     --keep-db) keep_db=1 ;;
     --no-naive) with_naive=0 ;;
+    --statements) export ASSETLEDGER_PG_SETTINGS="shared_preload_libraries = 'pg_stat_statements'" ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) extra+=("$1") ;;
   esac
@@ -49,8 +53,17 @@ pidfile=$work/service.pid
 mkdir -p "$work"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
+# One run at a time: two runs share .data/bench (cluster, service, ports) and break each other.
+runfile=$work/bench.run
+if [[ -s "$runfile" ]] && kill -0 "$(cat "$runfile")" 2>/dev/null; then
+  echo "bench.sh: another run (pid $(cat "$runfile")) is using $work; wait for it to finish" >&2
+  exit 2
+fi
+echo $$ >"$runfile"
+
 cleanup() {
   local rc=$?
+  [[ "$(cat "$runfile" 2>/dev/null)" == "$$" ]] && rm -f "$runfile"
   if [[ -n "$bench_pid" ]] && kill -0 "$bench_pid" 2>/dev/null; then
     echo "bench.sh: stopping the benchmark (pid $bench_pid)" >&2
     kill "$bench_pid" 2>/dev/null || true

@@ -19,6 +19,8 @@
 #
 # Environment:
 #   ASSETLEDGER_PG_BINDIR   use this directory for initdb/pg_ctl/psql instead of searching
+#   ASSETLEDGER_PG_SETTINGS more postgresql.conf lines for `start` (one per line), e.g.
+#                           shared_preload_libraries = 'pg_stat_statements' (ops/bench.sh --statements)
 set -euo pipefail
 
 readonly DB_NAME="assetledger"
@@ -280,7 +282,8 @@ cmd_start() {
             "listen_addresses = '127.0.0.1'" \
             "port = $port" \
             "unix_socket_directories = $(conf_quote "$DATADIR")" \
-            "max_connections = 200" |
+            "max_connections = 200" \
+            "${ASSETLEDGER_PG_SETTINGS:-}" |
             as_pg tee "$DATADIR/assetledger.conf" >/dev/null
         log "starting server on 127.0.0.1:$port (log: $DATADIR/server.log)"
         if ! as_pg "$bindir/pg_ctl" -D "$DATADIR" -l "$DATADIR/server.log" -w -t 60 start >&2; then

@@ -30,6 +30,7 @@ public static class LedgerApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(LedgerApp).Assembly.GetName().Name });
         configure?.Invoke(builder);
         ThreadPoolFloor.Apply(builder.Configuration);
+        CommandExecutor.GroupWorkers(builder.Configuration);
         builder.Host.UseSerilog((ctx, services, log) => log
             .ReadFrom.Configuration(ctx.Configuration)
             .ReadFrom.Services(services)

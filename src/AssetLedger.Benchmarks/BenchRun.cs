@@ -110,6 +110,7 @@ public sealed partial class BenchRun(BenchOptions o)
         double p1Jit;
         double peakRss;
         int rssSamples;
+        var countingStatements = await raw.StartStatementsAsync();
         await using (var sampler = new RssSampler(service, TimeSpan.FromMilliseconds(100)))
         {
             (p1, p1Jit) = await WithJitShareAsync(service, s.Warmup, () => Load.RunAsync(s.Clients, s.Warmup, s.Duration, async w =>
@@ -122,6 +123,15 @@ public sealed partial class BenchRun(BenchOptions o)
             rssSamples = sampler.Samples;
         }
         Log($"P1 ours: {Describe(p1)}; peak RSS {peakRss:F0} MB; background JIT in the window {p1Jit:P0} of a core");
+        if (countingStatements)
+        {
+            // ops/bench.sh --statements: what PostgreSQL spent its time on during P1 (warm-up and window).
+            var statements = await raw.StatementsAsync(40);
+            var path = Path.Combine(o.WorkDir, "p1-statements.tsv");
+            await File.WriteAllLinesAsync(path, statements);
+            Log($"P1 statements (pg_stat_statements, warm-up and window), written to {path}:");
+            foreach (var line in statements.Take(16)) Log("  " + line);
+        }
         Log("P1 raw: INSERT of the same JSON, one committed transaction each, 8 connections");
         var p1Raw = await raw.InsertsAsync(s.Clients, s.Warmup, s.Duration, seizeBodies[0]);
         Log($"P1 raw: {Describe(p1Raw)}");

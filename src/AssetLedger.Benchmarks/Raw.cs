@@ -32,6 +32,35 @@ public sealed class Raw(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Starts counting statements (pg_stat_statements) when the server preloads the
+    /// extension (<c>ops/bench.sh --statements</c>); false otherwise.</summary>
+    public async Task<bool> StartStatementsAsync()
+    {
+        if (!(await SettingAsync("shared_preload_libraries")).Contains("pg_stat_statements")) return false;
+        await ExecAsync("create extension if not exists pg_stat_statements");
+        await ExecAsync("select pg_stat_statements_reset()");
+        return true;
+    }
+
+    /// <summary>The statements counted since <see cref="StartStatementsAsync"/>, most execution time
+    /// first: calls, total and mean execution milliseconds, rows, and the statement's text.</summary>
+    public async Task<IReadOnlyList<string>> StatementsAsync(int top)
+    {
+        await using var cmd = db.CreateCommand(
+            "select calls, total_exec_time, mean_exec_time, rows, total_plan_time, query from pg_stat_statements " +
+            "where dbid = (select oid from pg_database where datname = current_database()) order by total_exec_time desc limit $1");
+        cmd.Parameters.AddWithValue(top);
+        var lines = new List<string> { "calls	total_ms	mean_ms	rows	plan_ms	query" };
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var query = System.Text.RegularExpressions.Regex.Replace(reader.GetString(5), @"\s+", " ");
+            lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{reader.GetInt64(0)}\t{reader.GetDouble(1):F1}\t{reader.GetDouble(2):F3}\t{reader.GetInt64(3)}\t{reader.GetDouble(4):F1}\t{(query.Length > 300 ? query[..300] + "…" : query)}"));
+        }
+        return lines;
+    }
+
     private async Task<NpgsqlConnection[]> OpenAsync(int n)
     {
         var conns = new NpgsqlConnection[n];

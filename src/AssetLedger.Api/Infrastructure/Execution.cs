@@ -135,8 +135,17 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
 {
     // Commands that can be committed together are (configuration Commands:GroupCommit, default true).
     private readonly GroupCommitter? groups = configuration.GetValue("Commands:GroupCommit", true)
-        ? new GroupCommitter(store, dataSource, clock, chain, statusCache, log)
+        ? new GroupCommitter(store, dataSource, clock, chain, statusCache, log, GroupWorkers(configuration))
         : null;
+
+    /// <summary>Group-commit workers (<c>Commands:GroupCommitWorkers</c>); checked when the host is built, so
+    /// a bad value stops the start instead of failing the first command.</summary>
+    internal static int GroupWorkers(IConfiguration configuration)
+    {
+        var workers = configuration.GetValue("Commands:GroupCommitWorkers", GroupCommitter.DefaultWorkers);
+        return workers >= 1 ? workers
+            : throw new InvalidOperationException($"Commands:GroupCommitWorkers must be at least 1 (it is {workers}).");
+    }
 
     public ValueTask DisposeAsync() => groups?.DisposeAsync() ?? ValueTask.CompletedTask;
 

@@ -58,7 +58,9 @@ internal sealed class GroupMember<T>(StreamCommand<T> command) : GroupMember(com
 public sealed class GroupCommitter : IAsyncDisposable, IDisposable
 {
     public const int MaxGroup = 32;
-    private const int Workers = 2;
+    /// <summary>Workers by default (configuration <c>Commands:GroupCommitWorkers</c>): one group is
+    /// built while the other waits for its COMMIT.</summary>
+    public const int DefaultWorkers = 2;
 
     private readonly IDocumentStore store;
     private readonly NpgsqlDataSource dataSource;
@@ -70,11 +72,12 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
     private readonly Task[] workers;
 
     public GroupCommitter(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain,
-        Assets.AssetStatusCache statusCache, ILogger log)
+        Assets.AssetStatusCache statusCache, ILogger log, int workerCount = DefaultWorkers)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
         (this.store, this.dataSource, this.clock, this.chain, this.statusCache, this.log) = (store, dataSource, clock, chain, statusCache, log);
-        // Two workers: one group is built while the other waits for its COMMIT.
-        workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(WorkAsync)).ToArray();
+        // Each worker holds one connection while its group commits; more workers, smaller groups.
+        workers = Enumerable.Range(0, workerCount).Select(_ => Task.Run(WorkAsync)).ToArray();
     }
 
     /// <summary>The committed outcome, or null when the command must run alone.</summary>

@@ -137,6 +137,19 @@ public sealed class when_commands_are_committed_together(ApiFixture fixture) : A
         Assert.Empty(verify.Json.GetProperty("broken").EnumerateArray());
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void a_service_configured_with_no_group_commit_worker_does_not_start(string workers)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => LedgerApp.Build([$"--Commands:GroupCommitWorkers={workers}"]));
+        Assert.Equal($"Commands:GroupCommitWorkers must be at least 1 (it is {workers}).", refused.Message);
+    }
+
+    [Fact]
+    public void a_committer_needs_at_least_one_worker() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GroupCommitter(null!, null!, null!, null!, null!, null!, workerCount: 0));
+
     private static async Task<Outcome> RunWithAFailingGroup(CommandExecutor executor, Caller caller, Guid asset)
     {
         var ctx = new CommandContext(caller, Roles.Investigator, Guid.NewGuid(), "fingerprint", "corr-alone", null);
