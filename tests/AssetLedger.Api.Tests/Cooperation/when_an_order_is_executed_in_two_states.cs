@@ -89,6 +89,9 @@ public sealed class when_an_order_is_executed_in_two_states(ThreeLedgers three)
     {
         var reference = "RTM-SPOOF-" + Guid.NewGuid().ToString("N")[..6];
         var inGermany = await IssuedAndReceivedAsync(three.DE, reference, "FR");
+        // Germany's own report of its recognition reaches NL asynchronously (its outbox): counted
+        // before the spoof, not mistaken for what the spoof changed.
+        await Until(three.NL, inGermany, r => r.Str("status") == "recognised");
         var before = await three.NL.EventCountAsync(inGermany);
 
         // France's ledger, properly signed, claims that the certificate sent to Germany was executed.
