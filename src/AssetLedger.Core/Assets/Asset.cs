@@ -1,4 +1,5 @@
 using AssetLedger.Core.Money;
+using System.Text.Json.Serialization;
 using NodaTime;
 
 namespace AssetLedger.Assets;
@@ -13,8 +14,10 @@ public sealed record OrderOnAsset(CourtOrder Order, OrderStatus Status);
 
 public sealed record Realisation(Guid OrderId, Money Gross, Money Costs, Money ReturnedToOwner, RealisationMethod Method, LocalDate RealisedOn)
 {
-    /// <summary>Proceeds the State keeps: gross minus what went back to the owner.</summary>
+    /// <summary>Proceeds the State keeps: gross minus what went back to the owner (derived, not stored).</summary>
+    [JsonIgnore]
     public Money Kept => Gross - ReturnedToOwner;
+    [JsonIgnore]
     public Money Net => Gross - Costs - ReturnedToOwner;
 }
 
@@ -25,27 +28,39 @@ public sealed record Disposal(DisposalMethod Method, LocalDate DisposedOn, strin
 /// <summary>
 /// The state of one asset, folded from its stream. It is both the decider's state and the
 /// document the inline projection stores (so reads and decisions see the same thing).
+/// The stored document leaves out what is empty (null) and what is derived (the active
+/// confiscation, a realisation's kept and net): reading it back gives the same state, and a
+/// smaller document is cheaper to write on every command and in a rebuild.
 /// </summary>
 public sealed record Asset
 {
     public Guid Id { get; init; }
     public Guid CaseId { get; init; }
     public AssetKind Kind { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Description { get; init; }
     public IReadOnlyDictionary<string, string> Identifiers { get; init; } = new Dictionary<string, string>();
     public string Location { get; init; } = "";
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Holder { get; init; }
     public IReadOnlyList<string> CaseAgencies { get; init; } = [];
     public AssetStatus Status { get; init; }
     /// <summary>Where an allowed appeal against the confiscation order returns the asset (frozen or seized).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AssetStatus? StatusBeforeConfiscation { get; init; }
     public long Version { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Valuation? LatestValuation { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Freezing? Freezing { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Custody? Custody { get; init; }
     public IReadOnlyList<OrderOnAsset> Orders { get; init; } = [];
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Realisation? Realisation { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Release? Release { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Disposal? Disposal { get; init; }
     public Instant UpdatedAt { get; init; }
     /// <summary>True when an order on the asset carries an expiry or a deadline (indexable for the deadline list).</summary>
@@ -54,11 +69,13 @@ public sealed record Asset
     /// The audit-chain hash of the stream's last event (set by the service's projection, not by
     /// <see cref="Evolve"/>): a command reads the previous hash with the state it decides on.
     /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ChainHash { get; init; }
 
     public OrderOnAsset? FindOrder(Guid orderId) => Orders.FirstOrDefault(o => o.Order.OrderId == orderId);
 
     /// <summary>The confiscation order currently driving the lifecycle (not quashed), if any.</summary>
+    [JsonIgnore]
     public OrderOnAsset? ActiveConfiscation =>
         Orders.LastOrDefault(o => o.Order.Type == OrderType.Confiscation && o.Status != OrderStatus.Quashed);
 
