@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace AssetLedger.Api.Ops;
@@ -19,8 +20,33 @@ public static class RebuildCommand
             exitCode = 2;
             return true;
         }
-        exitCode = RunAsync(connectionString).GetAwaiter().GetResult();
+        exitCode = RestartWithoutTieredPgo(args) ?? RunAsync(connectionString).GetAwaiter().GetResult();
         return true;
+    }
+
+    /// <summary>The runtime setting the command starts itself again with, unless its environment already sets it.</summary>
+    public const string TieredPgoVariable = "DOTNET_TieredPGO";
+
+    /// <summary>
+    /// A rebuild is a short process that keeps both cores busy; with tiered PGO the runtime spends
+    /// about 2 s of CPU at a million events compiling its hot methods twice (instrumented, then
+    /// optimised), and the rebuild took 14 % longer (docs/benchmarks.md). The setting is read when the
+    /// runtime starts, so the command runs itself again as a child with <c>DOTNET_TieredPGO=0</c>
+    /// (same arguments, same console) and returns its exit code. Not when the variable is set already
+    /// (to either value: the operator's choice, or the child itself); null then, and the rebuild runs here.
+    /// </summary>
+    private static int? RestartWithoutTieredPgo(string[] args)
+    {
+        if (Environment.GetEnvironmentVariable(TieredPgoVariable) is not null || Environment.ProcessPath is not { } host) return null;
+        var start = new ProcessStartInfo(host) { UseShellExecute = false };
+        // "dotnet AssetLedger.Api.dll rebuild …": the host is dotnet and needs the assembly first; an
+        // apphost (AssetLedger.Api rebuild …) takes the arguments alone.
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(RebuildCommand).Assembly.Location);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment[TieredPgoVariable] = "0";
+        using var child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {host} for the rebuild.");
+        child.WaitForExit();
+        return child.ExitCode;
     }
 
     private static async Task<int> RunAsync(string connectionString)
@@ -34,6 +60,7 @@ public static class RebuildCommand
             $"reading and folding the events: {report.Reading.TotalMilliseconds:F0} ms; writing the documents: {report.Writing.TotalMilliseconds:F0} ms"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"memory: {GC.GetTotalAllocatedBytes() / 1048576} MiB allocated; collections gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}; {GC.GetTotalPauseDuration().TotalMilliseconds:F0} ms paused"));
+        Console.WriteLine($"runtime: tiered PGO {(Environment.GetEnvironmentVariable(TieredPgoVariable) is "0" ? "off" : "on")}");
         // The benchmark (P4) reads this line.
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Rebuilt {report.Documents.Values.Sum()} documents from {report.Events} events in {report.Elapsed.TotalMilliseconds:F0} ms"));

@@ -586,6 +586,9 @@ public static class FaultDatabase
             var (exit, output) = await ServiceProcess.RunCommandAsync(serviceConnectionString, command, TimeSpan.FromSeconds(120));
             await File.WriteAllTextAsync(Path.Combine(logDir, name.Replace(' ', '-') + ".log"), output);
             if (exit != 0) return [.. failures, $"{name} exited with {exit}:\n{Tail(output, 40)}"];
+            // The one-pass rebuild runs itself again without tiered PGO (RebuildCommand), in the same console.
+            if (name == "rebuild" && !output.Contains("runtime: tiered PGO off", StringComparison.Ordinal))
+                failures.Add($"rebuild did not run without tiered PGO:\n{Tail(output, 20)}");
             var after = await DocumentsAsync(admin);
             foreach (var (table, rows) in before)
             {
