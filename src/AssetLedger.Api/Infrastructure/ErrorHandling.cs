@@ -57,13 +57,9 @@ public sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<ErrorH
                 case PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "53300" }:
                 case SocketException:
                 case TimeoutException:
-                case DatabaseConnectionLostException:
                     return true;
             }
         }
         return false;
     }
 }
-
-/// <summary>The connection broke while a command committed; the outcome is unknown to the caller (retry with the same key).</summary>
-public sealed class DatabaseConnectionLostException(string message, Exception inner) : Exception(message, inner);

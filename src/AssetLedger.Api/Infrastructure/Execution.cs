@@ -222,7 +222,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             await SealAsync(chain, session, connection, ctx, command.Route, command.StreamId, now, head, ct);
             try
             {
-                await CommitAsync(statusCache, session, transaction, ctx.Caller.Jurisdiction, ct);
+                await CommitAsync(statusCache, session, ctx.Caller.Jurisdiction, ct);
                 return outcome;
             }
             catch (Exception ex) when (IsRace(ex))
@@ -275,41 +275,13 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     /// Commits a command's (or a group's) session, alone or in a group: past the status cache's write
     /// guard (<see cref="Assets.StatusCacheLease.QueueGuard"/>, in the same batch as the writes), bracketed
     /// so that the cache drops the answers of every stream it appends to before the command is answered.
-    /// <para>
-    /// When the write batch fails, Marten rolls the transaction back, and that rollback can itself
-    /// throw ("This NpgsqlTransaction has completed": seen after a deadlock between the cache's guard
-    /// and a lease handover, and on a connection that a restarting server ended), which replaces the
-    /// cause. Such a failure is retried like a race (<see cref="TransactionEndedException"/>), or
-    /// answered as an outage when the connection is broken (<see cref="DatabaseConnectionLostException"/>,
-    /// 503, retry with the same key): the batch was rolled back, and should a key have committed after
-    /// all, its retry finds the key's record and answers from it.
-    /// </para>
     /// </summary>
-    public static async Task CommitAsync(Assets.AssetStatusCache statusCache, IDocumentSession session, NpgsqlTransaction transaction,
-        string tenant, CancellationToken ct)
+    public static async Task CommitAsync(Assets.AssetStatusCache statusCache, IDocumentSession session, string tenant, CancellationToken ct)
     {
         Assets.StatusCacheLease.QueueGuard(statusCache, session);
-        var connection = transaction.Connection;
-        try
-        {
-            using (statusCache.BeginWrite(tenant, session.PendingChanges.Streams().Select(a => a.Id)))
-                await session.SaveChangesAsync(ct);
-        }
-        catch (Exception ex) when (!IsRace(ex) && !ErrorHandlingMiddleware.IsDatabaseUnavailable(ex) && (IsBroken(connection) || IsEndedTransaction(ex)))
-        {
-            if (IsBroken(connection))
-                throw new DatabaseConnectionLostException("The database connection broke during the commit.", ex);
-            throw new TransactionEndedException("The commit failed and its transaction ended without the cause; the command is retried.", ex);
-        }
+        using (statusCache.BeginWrite(tenant, session.PendingChanges.Streams().Select(a => a.Id)))
+            await session.SaveChangesAsync(ct);
     }
-
-    private static bool IsBroken(NpgsqlConnection? connection) =>
-        connection is not null && (connection.State == System.Data.ConnectionState.Closed || connection.FullState.HasFlag(System.Data.ConnectionState.Broken));
-
-    /// <summary>Npgsql's refusal to use a transaction that is over (its text is pinned by
-    /// <c>Faults/when_a_commit_fails_inside_its_batch</c>).</summary>
-    private static bool IsEndedTransaction(Exception ex) =>
-        ex is InvalidOperationException { Source: "Npgsql" } && ex.Message.Contains("NpgsqlTransaction has completed", StringComparison.Ordinal);
 
     private async Task<Outcome?> ReplayAsync(IDocumentSession session, string key, CommandContext ctx,
         Func<IDocumentSession, Task<Outcome>> represent, CancellationToken ct) =>
@@ -328,11 +300,17 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         return await represent(session);
     }
 
-    /// <summary>A concurrent writer got there first: a stale stream version, a stream or key that now exists.</summary>
+    /// <summary>
+    /// A concurrent writer got there first: a stale stream version, a stream or key that now exists.
+    /// Also a commit whose transaction was over when Marten rolled back its failed batch: that
+    /// rollback throws "This NpgsqlTransaction has completed" in place of the cause (seen after a
+    /// deadlock between the status cache's guard and a lease handover). Nothing was written, and
+    /// the retry either commits, meets an outage (503), or finds the key's record and answers from it.
+    /// </summary>
     public static bool IsRace(Exception ex) => ex switch
     {
         ConcurrencyException => true,
-        TransactionEndedException => true,
+        InvalidOperationException { Source: "Npgsql" } e when e.Message.Contains("NpgsqlTransaction has completed", StringComparison.Ordinal) => true,
         ExistingStreamIdCollisionException => true,
         DocumentAlreadyExistsException => true,
         JasperFx.Events.StreamLockedException => true,
@@ -369,7 +347,3 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(route + "\n" + json)));
     }
 }
-
-/// <summary>A commit that failed with its transaction already over and the cause lost (see
-/// <see cref="CommandExecutor.CommitAsync"/>): the command is retried, and a key that committed after all answers from its record.</summary>
-public sealed class TransactionEndedException(string message, Exception inner) : Exception(message, inner);

@@ -137,7 +137,7 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
                 accepted.Add((member, done));
             }
             if (accepted.Count == 0) return;
-            await CommandExecutor.CommitAsync(statusCache, session, transaction, group[0].Tenant, CancellationToken.None);
+            await CommandExecutor.CommitAsync(statusCache, session, group[0].Tenant, CancellationToken.None);
             foreach (var (member, done) in accepted) member.Result.TrySetResult(done);
         }
         catch (Exception ex) when (CommandExecutor.IsRace(ex) || ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))

@@ -141,7 +141,7 @@ public sealed class when_instances_share_the_status_cache_lease
         session.Store(new AssetLedger.Api.Audit.ChainHead { Id = Guid.NewGuid(), Version = 1, Hash = new string('a', 64) });
         Assert.True(cacheA.HoldsLease);
 
-        await AssetLedger.Api.Infrastructure.CommandExecutor.CommitAsync(cacheB, session, tx, "NL", CancellationToken.None);
+        await AssetLedger.Api.Infrastructure.CommandExecutor.CommitAsync(cacheB, session, "NL", CancellationToken.None);
 
         Assert.False(cacheA.HoldsLease);
         await tx.CommitAsync();

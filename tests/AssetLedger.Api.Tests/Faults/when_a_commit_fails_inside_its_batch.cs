@@ -3,7 +3,6 @@ using AssetLedger.Api.Tests.Infrastructure;
 using AssetLedger.Assets;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
-using NodaTime;
 using Npgsql;
 
 namespace AssetLedger.Api.Tests.Faults;
@@ -14,9 +13,9 @@ namespace AssetLedger.Api.Tests.Faults;
 /// <see cref="when_the_database_goes_away_under_load"/>), it is an outage (503, retry with the same
 /// key). When the transaction is over before Marten's rollback of the failed batch, that rollback
 /// throws "This NpgsqlTransaction has completed" in place of the cause (the fault test met it after a
-/// deadlock between the status cache's guard and a lease handover): the executor retries it like a
-/// race. Both go through <see cref="CommandExecutor.CommitAsync"/>, which the lone and the grouped
-/// commit share.
+/// deadlock between the status cache's guard and a lease handover): <see cref="CommandExecutor.IsRace"/>
+/// takes it for a race, so the executor retries it. Both commit through <see cref="CommandExecutor.CommitAsync"/>,
+/// which the lone and the grouped commit share.
 /// </summary>
 public sealed class when_a_commit_fails_inside_its_batch(ApiFixture fixture) : ApiTest(fixture)
 {
@@ -30,13 +29,12 @@ public sealed class when_a_commit_fails_inside_its_batch(ApiFixture fixture) : A
         options.TenantId = "NL";
         await using var session = Fixture.Store.LightweightSession(options);
         var stream = await session.Events.FetchForWriting<Asset>(asset);
-        session.SetHeader(Envelope.RecordedAtHeader, Envelope.Format(Instant.FromUtc(2026, 3, 2, 10, 0)));
-        session.SetHeader(global::AssetLedger.Api.Audit.AuditChain.HashHeader, new string('0', 64));
-        stream.AppendOne(new CustodyTransferred("Custodian A", "Depot 1", Instant.FromUtc(2026, 3, 2, 10, 0), null));
+        DirectWrites.Envelope(session);
+        stream.AppendOne(DirectWrites.Transfer("Custodian A"));
         foreach (var statement in sql) session.QueueSqlCommand(statement);
 
         var cache = Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>();
-        return await Assert.ThrowsAnyAsync<Exception>(() => CommandExecutor.CommitAsync(cache, session, transaction, "NL", CancellationToken.None));
+        return await Assert.ThrowsAnyAsync<Exception>(() => CommandExecutor.CommitAsync(cache, session, "NL", CancellationToken.None));
     }
 
     private async Task AssertNothingWrittenAsync(Guid asset, long events)

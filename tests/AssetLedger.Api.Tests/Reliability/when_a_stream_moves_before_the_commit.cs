@@ -2,7 +2,6 @@ using AssetLedger.Api.Infrastructure;
 using AssetLedger.Api.Tests.Infrastructure;
 using AssetLedger.Assets;
 using Marten;
-using NodaTime;
 
 namespace AssetLedger.Api.Tests.Reliability;
 
@@ -15,14 +14,6 @@ namespace AssetLedger.Api.Tests.Reliability;
 /// </summary>
 public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : ApiTest(fixture)
 {
-    private static CustodyTransferred Transfer(string to) => new(to, "Depot 1", Instant.FromUtc(2026, 3, 2, 10, 0), null);
-
-    private static void Envelope(IDocumentSession session)
-    {
-        session.SetHeader(global::AssetLedger.Api.Infrastructure.Envelope.RecordedAtHeader, global::AssetLedger.Api.Infrastructure.Envelope.Format(Instant.FromUtc(2026, 3, 2, 10, 0)));
-        session.SetHeader(global::AssetLedger.Api.Audit.AuditChain.HashHeader, new string('0', 64));
-    }
-
     [Fact]
     public async Task the_later_commit_is_refused_as_a_race_and_appends_nothing()
     {
@@ -37,12 +28,12 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         var read = secondStream.CurrentVersion;
         Assert.Equal(read, firstStream.CurrentVersion);
 
-        Envelope(first);
-        firstStream.AppendOne(Transfer("Custodian A"));
+        DirectWrites.Envelope(first);
+        firstStream.AppendOne(DirectWrites.Transfer("Custodian A"));
         await first.SaveChangesAsync();
 
-        Envelope(second);
-        secondStream.AppendOne(Transfer("Custodian B"));
+        DirectWrites.Envelope(second);
+        secondStream.AppendOne(DirectWrites.Transfer("Custodian B"));
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync());
 
         Assert.True(CommandExecutor.IsRace(refused), $"not treated as a race: {refused.GetType().FullName}: {refused.Message}");
