@@ -1,7 +1,6 @@
 using System.Text.Json;
 using JasperFx.Events;
 using NodaTime;
-using NodaTime.Text;
 
 namespace AssetLedger.Api.Infrastructure;
 
@@ -51,11 +50,11 @@ public static class Envelope
         (JurisdictionHeader, ctx.Caller.Jurisdiction), (CommandIdHeader, ctx.CommandId.ToString()), (RecordedAtHeader, Format(now)),
     ];
 
-    public static string Format(Instant instant) => InstantPattern.ExtendedIso.Format(instant);
+    public static string Format(Instant instant) => IsoTime.Format(instant);
 
     /// <summary>The recording time from the raw <c>headers</c> column: <c>headers ->> 'recordedAt'</c> (see <see cref="RecordedAtHeaderSql"/>).</summary>
     public static Instant ParseRecordedAt(string? text, Guid streamId, long version) =>
-        text is not null && InstantPattern.ExtendedIso.Parse(text) is { Success: true } r
+        text is not null && IsoTime.ParseInstant(text) is { Success: true } r
             ? r.Value
             : throw new InvalidOperationException($"Event of stream {streamId} v{version} has no valid recordedAt header ({text ?? "none"}).");
 

@@ -18,6 +18,7 @@ public static class ApiJson
         o.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
         o.Converters.Add(new MoneyJsonConverter());
+        IsoTime.AddConverters(o);
         o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         Polymorphism.Configure(o);
         return o;

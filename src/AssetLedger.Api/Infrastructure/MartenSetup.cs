@@ -194,6 +194,7 @@ public static class MartenSetup
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
             configure: o =>
             {
+                IsoTime.AddConverters(o);
                 o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
                 Polymorphism.Configure(o);
             });
