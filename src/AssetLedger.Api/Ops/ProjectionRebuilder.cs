@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using NodaTime;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -233,19 +234,29 @@ public static class ProjectionRebuilder
             }
         }
 
+        // The row being folded, for the recording time the asset and certificate folds ask for (lazily,
+        // as the inline projections do): one delegate for the folder instead of closures for every event.
+        private Row? folding;
+        private Func<Instant>? recordedAt;
+
+        private Instant RecordedAtOfRow() =>
+            folding is { } row ? Envelope.ParseRecordedAt(row.RecordedAt, row.StreamId, row.Version) : throw new InvalidOperationException("No event is being folded.");
+
         private void Fold(Row row)
         {
             var data = System.Text.Json.JsonSerializer.Deserialize(row.Data, row.Type, eventJson)
                 ?? throw new InvalidOperationException($"Event {row.StreamId} v{row.Version} is null.");
             var (streamId, version) = (row.StreamId, row.Version);
-            if (data is IAssetEvent)
-                asset.Apply(version, s => AssetProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version), row.ChainHash));
-            if (data is ICaseEvent) @case.Apply(version, s => CaseProjection.Fold(s, data, version));
-            if (data is IOrderEvent) orders.Apply(version, s => CourtOrderLedgerProjection.Fold(s, data, version));
-            if (CaseBalancesProjection.Includes(data)) balances.Apply(version, s => CaseBalances.Evolve(s, streamId, data));
-            if (CaseListing.Includes(data)) listing.Apply(version, s => CaseListing.Evolve(s, data, version));
+            folding = row;
+            recordedAt ??= RecordedAtOfRow;
+            if (data is IAssetEvent) asset.Set(version, AssetProjection.Fold(asset.Doc, data, version, recordedAt, row.ChainHash));
+            if (data is ICaseEvent) @case.Set(version, CaseProjection.Fold(@case.Doc, data, version));
+            if (data is IOrderEvent) orders.Set(version, CourtOrderLedgerProjection.Fold(orders.Doc, data, version));
+            if (CaseBalancesProjection.Includes(data)) balances.Set(version, CaseBalances.Evolve(balances.Doc, streamId, data));
+            if (CaseListing.Includes(data)) listing.Set(version, CaseListing.Evolve(listing.Doc, data, version));
             if (data is AssetLedger.Certificates.ICertificateEvent)
-                certificate.Apply(version, s => CertificateProjection.Fold(s, data, version, () => Envelope.ParseRecordedAt(row.RecordedAt, streamId, version)));
+                certificate.Set(version, CertificateProjection.Fold(certificate.Doc, data, version, recordedAt));
+            folding = null;
         }
 
         /// <summary>The finished stream's documents, serialised: the asset's to the copy, the others held (indices into <see cref="Tables"/>).</summary>
@@ -280,19 +291,20 @@ public static class ProjectionRebuilder
     /// <summary>One projection's document of the stream being folded, with the version of the last event it read.</summary>
     private struct Slot<T> where T : class
     {
-        private T? doc;
         private long version;
 
-        public void Apply(long eventVersion, Func<T?, T?> fold)
+        public T? Doc { get; private set; }
+
+        public void Set(long eventVersion, T? folded)
         {
-            doc = fold(doc);
+            Doc = folded;
             version = eventVersion;
         }
 
         /// <summary>The document serialised (none if the projection read no event of the stream, or folded it to nothing), and the slot emptied.</summary>
         public Written? Take((string Tenant, Guid Id) key, Folder folder)
         {
-            var written = doc is null ? null : new Written(key.Tenant, key.Id, folder.Serialise(doc), doc.GetType().FullName!, version);
+            var written = Doc is null ? null : new Written(key.Tenant, key.Id, folder.Serialise(Doc), Doc.GetType().FullName!, version);
             this = default;
             return written;
         }
