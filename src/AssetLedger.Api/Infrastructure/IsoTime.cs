@@ -15,8 +15,8 @@ namespace AssetLedger.Api.Infrastructure;
 /// 9999 in the ISO calendar. Anything else (other years, a comma before the fraction, a malformed
 /// value) goes to NodaTime's own pattern, so the results, and the errors, are NodaTime's.
 /// <para>
-/// Why: parsing and formatting through the pattern engine cost about a tenth of the projection
-/// rebuild's folding and a quarter of its document serialising (docs/benchmarks.md, "NodaTime's
+/// Why: parsing and formatting through the pattern engine cost about a sixth of the projection
+/// rebuild's folding and up to a quarter of its document serialising (docs/benchmarks.md, "NodaTime's
 /// text without the pattern engine"). Tests compare both ways with NodaTime's patterns on random values.
 /// </para>
 /// </summary>
