@@ -178,52 +178,51 @@ public static class IsoTime
 }
 
 /// <summary>
-/// JSON for <see cref="Instant"/> as NodaTime's own converter writes and reads it, through
-/// <see cref="IsoTime"/>; whatever is not the usual form (including every error) is NodaTime's converter's.
+/// JSON for a NodaTime value as NodaTime's own converter (<paramref name="noda"/>) writes and reads it,
+/// through <see cref="IsoTime"/>; whatever is not the usual form (including every error, and property
+/// names) is NodaTime's converter's.
 /// </summary>
-public sealed class IsoInstantConverter : JsonConverter<Instant>
+public abstract class IsoTextConverter<T>(JsonConverter<T> noda, int maxLength) : JsonConverter<T> where T : struct
 {
-    private static readonly JsonConverter<Instant> Noda = NodaConverters.InstantConverter;
+    protected abstract bool TryParse(ReadOnlySpan<byte> utf8, out T value);
 
-    public override Instant Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader is { TokenType: JsonTokenType.String, HasValueSequence: false, ValueIsEscaped: false } && IsoTime.TryParseInstant(reader.ValueSpan, out var value)
+    protected abstract bool TryFormat(T value, Span<byte> utf8, out int written);
+
+    public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader is { TokenType: JsonTokenType.String, HasValueSequence: false, ValueIsEscaped: false } && TryParse(reader.ValueSpan, out var value)
             ? value
-            : Noda.Read(ref reader, typeToConvert, options);
+            : noda.Read(ref reader, typeToConvert, options);
 
-    public override void Write(Utf8JsonWriter writer, Instant value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
     {
-        Span<byte> text = stackalloc byte[IsoTime.MaxInstantLength];
-        if (IsoTime.TryFormat(value, text, out var written)) writer.WriteStringValue(text[..written]);
-        else Noda.Write(writer, value, options);
+        Span<byte> text = stackalloc byte[maxLength];
+        if (TryFormat(value, text, out var written)) writer.WriteStringValue(text[..written]);
+        else noda.Write(writer, value, options);
     }
 
-    public override Instant ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Noda.ReadAsPropertyName(ref reader, typeToConvert, options);
+    public override T ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        noda.ReadAsPropertyName(ref reader, typeToConvert, options);
 
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, Instant value, JsonSerializerOptions options) =>
-        Noda.WriteAsPropertyName(writer, value, options);
+    public override void WriteAsPropertyName(Utf8JsonWriter writer, T value, JsonSerializerOptions options) =>
+        noda.WriteAsPropertyName(writer, value, options);
 }
 
-/// <summary>JSON for <see cref="LocalDate"/> as NodaTime's own converter writes and reads it, through <see cref="IsoTime"/>.</summary>
-public sealed class IsoLocalDateConverter : JsonConverter<LocalDate>
+/// <summary>JSON for <see cref="Instant"/> as NodaTime's converter writes it (<see cref="InstantPattern.ExtendedIso"/>).</summary>
+public sealed class IsoInstantConverter() : IsoTextConverter<Instant>(NodaConverters.InstantConverter, IsoTime.MaxInstantLength)
 {
-    private static readonly JsonConverter<LocalDate> Noda = NodaConverters.LocalDateConverter;
+    protected override bool TryParse(ReadOnlySpan<byte> utf8, out Instant value) => IsoTime.TryParseInstant(utf8, out value);
 
-    public override LocalDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader is { TokenType: JsonTokenType.String, HasValueSequence: false, ValueIsEscaped: false } && IsoTime.TryParseDate(reader.ValueSpan, out var value)
-            ? value
-            : Noda.Read(ref reader, typeToConvert, options);
+    protected override bool TryFormat(Instant value, Span<byte> utf8, out int written) => IsoTime.TryFormat(value, utf8, out written);
+}
 
-    public override void Write(Utf8JsonWriter writer, LocalDate value, JsonSerializerOptions options)
+/// <summary>JSON for <see cref="LocalDate"/> as NodaTime's converter writes it (<see cref="LocalDatePattern.Iso"/>).</summary>
+public sealed class IsoLocalDateConverter() : IsoTextConverter<LocalDate>(NodaConverters.LocalDateConverter, 10)
+{
+    protected override bool TryParse(ReadOnlySpan<byte> utf8, out LocalDate value) => IsoTime.TryParseDate(utf8, out value);
+
+    protected override bool TryFormat(LocalDate value, Span<byte> utf8, out int written)
     {
-        Span<byte> text = stackalloc byte[10];
-        if (IsoTime.TryFormat(value, text)) writer.WriteStringValue(text);
-        else Noda.Write(writer, value, options);
+        written = IsoTime.TryFormat(value, utf8) ? 10 : 0;
+        return written > 0;
     }
-
-    public override LocalDate ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Noda.ReadAsPropertyName(ref reader, typeToConvert, options);
-
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, LocalDate value, JsonSerializerOptions options) =>
-        Noda.WriteAsPropertyName(writer, value, options);
 }
