@@ -25,7 +25,10 @@ public static class IsoTime
     /// <summary>The longest instant written here: <c>9999-12-31T23:59:59.999999999Z</c>.</summary>
     public const int MaxInstantLength = 30;
 
-    private const int DateLength = 10;
+    /// <summary>The length of a date: <c>9999-12-31</c>.</summary>
+    public const int DateLength = 10;
+
+    private const long SecondsPerDay = 86_400;
 
     /// <summary>
     /// Puts the converters of <see cref="Instant"/> and <see cref="LocalDate"/> before those that
@@ -36,18 +39,11 @@ public static class IsoTime
         options.Converters.Add(new IsoInstantConverter());
         options.Converters.Add(new IsoLocalDateConverter());
     }
-    private const long SecondsPerDay = 86_400;
 
     public static string Format(Instant instant)
     {
         Span<byte> text = stackalloc byte[MaxInstantLength];
         return TryFormat(instant, text, out var written) ? Encoding.ASCII.GetString(text[..written]) : InstantPattern.ExtendedIso.Format(instant);
-    }
-
-    public static string Format(LocalDate date)
-    {
-        Span<byte> text = stackalloc byte[DateLength];
-        return TryFormat(date, text) ? Encoding.ASCII.GetString(text) : LocalDatePattern.Iso.Format(date);
     }
 
     /// <summary>The instant's text into <paramref name="utf8"/> (at least <see cref="MaxInstantLength"/> bytes), or false: a year outside 1–9999.</summary>
@@ -78,11 +74,13 @@ public static class IsoTime
         return true;
     }
 
-    /// <summary>The date's text into <paramref name="utf8"/> (at least 10 bytes), or false: another calendar, or a year outside 1–9999.</summary>
-    public static bool TryFormat(LocalDate date, Span<byte> utf8)
+    /// <summary>The date's text into <paramref name="utf8"/> (at least <see cref="DateLength"/> bytes), or false: another calendar, or a year outside 1–9999.</summary>
+    public static bool TryFormat(LocalDate date, Span<byte> utf8, out int written)
     {
+        written = 0;
         if (date.Calendar != CalendarSystem.Iso || date.Year is < 1 or > 9999 || utf8.Length < DateLength) return false;
         WriteDate(utf8, date.Year, date.Month, date.Day);
+        written = DateLength;
         return true;
     }
 
@@ -216,13 +214,9 @@ public sealed class IsoInstantConverter() : IsoTextConverter<Instant>(NodaConver
 }
 
 /// <summary>JSON for <see cref="LocalDate"/> as NodaTime's converter writes it (<see cref="LocalDatePattern.Iso"/>).</summary>
-public sealed class IsoLocalDateConverter() : IsoTextConverter<LocalDate>(NodaConverters.LocalDateConverter, 10)
+public sealed class IsoLocalDateConverter() : IsoTextConverter<LocalDate>(NodaConverters.LocalDateConverter, IsoTime.DateLength)
 {
     protected override bool TryParse(ReadOnlySpan<byte> utf8, out LocalDate value) => IsoTime.TryParseDate(utf8, out value);
 
-    protected override bool TryFormat(LocalDate value, Span<byte> utf8, out int written)
-    {
-        written = IsoTime.TryFormat(value, utf8) ? 10 : 0;
-        return written > 0;
-    }
+    protected override bool TryFormat(LocalDate value, Span<byte> utf8, out int written) => IsoTime.TryFormat(value, utf8, out written);
 }
