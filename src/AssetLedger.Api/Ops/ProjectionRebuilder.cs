@@ -28,10 +28,11 @@ public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int>
 /// Every document is the fold of its own stream's events, so a stream's documents are final as soon as
 /// the read, in stream order, moves past it; they are written while the read goes on. The events come
 /// on a second connection, in one statement whose snapshot is taken after the lock is granted (so it
-/// sees every committed event, and no new one can commit). The asset documents, the largest table, are
-/// copied on the writing connection as their streams end; the other tables' documents, serialised by
-/// the folders meanwhile, are copied once the read is done (copying them in batches between the assets'
-/// was slower: docs/benchmarks.md). No table's documents are all held in memory as objects.
+/// sees every committed event, and no new one can commit). The folders hand the serialised documents to
+/// the writing connection in chunks; it copies the asset documents, the largest table, into one
+/// <c>COPY</c> as they come, and the other tables' whenever enough of them wait, between two stretches
+/// of the assets' copy (all of them after the read, as before 2026-12-07, left one core waiting about a
+/// second at a million events: docs/benchmarks.md). No table's documents are all held in memory.
 /// </para>
 /// The documents are serialised by the store's own serializer and carry the same columns the inline
 /// projections write (tenant, id, data, .NET type, and as version the last event the projection read);
@@ -41,8 +42,13 @@ public static class ProjectionRebuilder
 {
     public static readonly string[] Tables = ["mt_doc_asset", "mt_doc_case", "mt_doc_courtorderledger", "mt_doc_casebalances", "mt_doc_caselisting", "mt_doc_certificate"];
 
-    public static async Task<RebuildReport> RebuildAsync(NpgsqlDataSource dataSource, IDocumentStore store, CancellationToken ct)
+    public static Task<RebuildReport> RebuildAsync(NpgsqlDataSource dataSource, IDocumentStore store, CancellationToken ct) =>
+        RebuildAsync(dataSource, store, OthersBatch, ct);
+
+    /// <summary>The rebuild, copying the other tables' documents whenever <paramref name="othersBatch"/> of them wait (tests take small batches).</summary>
+    public static async Task<RebuildReport> RebuildAsync(NpgsqlDataSource dataSource, IDocumentStore store, int othersBatch, CancellationToken ct)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(othersBatch, 1);
         var clock = Stopwatch.StartNew();
         var serializer = store.Options.Serializer();
         var schema = MartenSetup.Schema;
@@ -76,10 +82,10 @@ public static class ProjectionRebuilder
             return task;
         }
 
-        var assetDocuments = Channel.CreateBounded<Written>(new BoundedChannelOptions(4096) { SingleReader = true });
+        var documents = Channel.CreateBounded<List<Written>>(new BoundedChannelOptions(DocumentQueue / DocumentChunk) { SingleReader = true });
         var eventJson = JsonOptionsOf(serializer);
-        var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(serializer, eventJson, assetDocuments.Writer)).ToArray();
-        var copyingAssets = Part(() => WriteAsync(conn, 0, assetDocuments.Reader.ReadAllAsync(token), token));
+        var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(serializer, eventJson, documents.Writer)).ToArray();
+        var writing = Part(() => WriteAsync(conn, documents.Reader, othersBatch, token));
         var folding = folders.Select(f => Part(() => f.RunAsync(token))).ToArray();
         var reading = Part(() => ReadAsync(dataSource, folders, token));
         try
@@ -87,17 +93,16 @@ public static class ProjectionRebuilder
             var events = await reading;
             await Task.WhenAll(folding);
             var readingTime = clock.Elapsed;
-            assetDocuments.Writer.TryComplete();
-            var documents = new Dictionary<string, int> { [Tables[0]] = await copyingAssets };
-            for (var t = 1; t < Tables.Length; t++)
-                documents[Tables[t]] = await WriteAsync(conn, t, folders.SelectMany(f => f.Held[t]).ToAsyncEnumerable(), token);
+            documents.Writer.TryComplete();
+            var counts = await writing;
             await tx.CommitAsync(ct);
-            return new RebuildReport(events, documents, clock.Elapsed, readingTime, clock.Elapsed - readingTime);
+            var written = Tables.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => counts[x.i]);
+            return new RebuildReport(events, written, clock.Elapsed, readingTime, clock.Elapsed - readingTime);
         }
         catch (Exception)
         {
             await failed.CancelAsync();
-            assetDocuments.Writer.TryComplete();
+            documents.Writer.TryComplete();
             try { await Task.WhenAll(parts); }
             catch (Exception) { } // every part's outcome is looked at below
             var cause = parts.Select(p => p.Exception?.InnerException)
@@ -166,14 +171,14 @@ public static class ProjectionRebuilder
     /// <summary>One event as read: deserialised and folded later, by its stream's folder.</summary>
     private sealed record Row(string Tenant, Guid StreamId, long Version, Type Type, string? RecordedAt, byte[] Data, string? ChainHash);
 
-    /// <summary>One projected document, serialised (UTF-8 JSON), ready to copy.</summary>
-    private sealed record Written(string Tenant, Guid Id, byte[] Json, string DotnetType, long Version);
+    /// <summary>One projected document of <see cref="Tables"/>[Table], serialised (UTF-8 JSON), ready to copy.</summary>
+    private sealed record Written(int Table, string Tenant, Guid Id, byte[] Json, string DotnetType, long Version);
 
     /// <summary>
     /// Deserialises and folds the events of the streams it is given, each stream's in order and whole,
     /// and emits a stream's documents when the next stream begins or the read ends.
     /// </summary>
-    private sealed class Folder(ISerializer serializer, System.Text.Json.JsonSerializerOptions eventJson, ChannelWriter<Written> assetDocuments)
+    private sealed class Folder(ISerializer serializer, System.Text.Json.JsonSerializerOptions eventJson, ChannelWriter<List<Written>> documents)
     {
         private const int ChunkSize = 256;
         private readonly Channel<List<Row>> queue =
@@ -188,9 +193,6 @@ public static class ProjectionRebuilder
         private Slot<CaseBalances> balances;
         private Slot<CaseListing> listing;
         private Slot<AssetLedger.Certificates.Certificate> certificate;
-
-        /// <summary>The serialised documents of each table but the assets' (indexed as <see cref="Tables"/>), until the read is done.</summary>
-        public List<Written>[] Held { get; } = Tables.Select(_ => new List<Written>()).ToArray();
 
         public async ValueTask AddAsync(Row row, CancellationToken ct)
         {
@@ -225,6 +227,7 @@ public static class ProjectionRebuilder
                         Fold(row);
                     }
                 await EmitAsync(ct);
+                await SendOutgoingAsync(ct);
                 return 0;
             }
             catch (Exception ex)
@@ -259,16 +262,33 @@ public static class ProjectionRebuilder
             folding = null;
         }
 
-        /// <summary>The finished stream's documents, serialised: the asset's to the copy, the others held (indices into <see cref="Tables"/>).</summary>
+        /// <summary>The finished stream's documents, serialised, to the writer (table indices into <see cref="Tables"/>).</summary>
         private async ValueTask EmitAsync(CancellationToken ct)
         {
             if (current is not { } key) return;
-            if (asset.Take(key, this) is { } a) await assetDocuments.WriteAsync(a, ct);
-            Hold(1, @case.Take(key, this));
-            Hold(2, orders.Take(key, this));
-            Hold(3, balances.Take(key, this));
-            Hold(4, listing.Take(key, this));
-            Hold(5, certificate.Take(key, this));
+            await SendAsync(asset.Take(0, key, this), ct);
+            await SendAsync(@case.Take(1, key, this), ct);
+            await SendAsync(orders.Take(2, key, this), ct);
+            await SendAsync(balances.Take(3, key, this), ct);
+            await SendAsync(listing.Take(4, key, this), ct);
+            await SendAsync(certificate.Take(5, key, this), ct);
+        }
+
+        // Handed over in chunks, as the rows come: one wake-up of the writer per chunk, not per document.
+        private List<Written> outgoing = new(DocumentChunk);
+
+        private async ValueTask SendAsync(Written? document, CancellationToken ct)
+        {
+            if (document is null) return;
+            outgoing.Add(document);
+            if (outgoing.Count >= DocumentChunk) await SendOutgoingAsync(ct);
+        }
+
+        private async ValueTask SendOutgoingAsync(CancellationToken ct)
+        {
+            if (outgoing.Count == 0) return;
+            await documents.WriteAsync(outgoing, ct);
+            outgoing = new List<Written>(DocumentChunk);
         }
 
         /// <summary>
@@ -280,11 +300,6 @@ public static class ProjectionRebuilder
             json.ResetWrittenCount();
             serializer.WriteTo(json, document);
             return json.WrittenSpan.ToArray();
-        }
-
-        private void Hold(int table, Written? document)
-        {
-            if (document is not null) Held[table].Add(document);
         }
     }
 
@@ -302,31 +317,97 @@ public static class ProjectionRebuilder
         }
 
         /// <summary>The document serialised (none if the projection read no event of the stream, or folded it to nothing), and the slot emptied.</summary>
-        public Written? Take((string Tenant, Guid Id) key, Folder folder)
+        public Written? Take(int table, (string Tenant, Guid Id) key, Folder folder)
         {
-            var written = Doc is null ? null : new Written(key.Tenant, key.Id, folder.Serialise(Doc), Doc.GetType().FullName!, version);
+            var written = Doc is null ? null : new Written(table, key.Tenant, key.Id, folder.Serialise(Doc), Doc.GetType().FullName!, version);
             this = default;
             return written;
         }
     }
 
-    private static async Task<int> WriteAsync(NpgsqlConnection conn, int table, IAsyncEnumerable<Written> documents, CancellationToken ct)
+    /// <summary>Documents in flight between the folders and the writer (about 20 MB at most), in chunks of <see cref="DocumentChunk"/>.</summary>
+    private const int DocumentQueue = 32_768, DocumentChunk = 64;
+
+    /// <summary>The other tables' documents copied together once this many are waiting.</summary>
+    private const int OthersBatch = 16_384;
+
+    /// <summary>
+    /// Copies the documents as they come, on the transaction's connection, which runs one <c>COPY</c> at a
+    /// time: the asset documents (most of the bytes) go into one <c>COPY</c> kept open; the other tables'
+    /// wait in memory until <paramref name="othersBatch"/> of them are there, and are then copied table by table
+    /// between two stretches of the assets' copy. So the other tables are mostly written while the read
+    /// still goes on, instead of all after it, while one core would wait (docs/benchmarks.md).
+    /// </summary>
+    private static async Task<int[]> WriteAsync(NpgsqlConnection conn, ChannelReader<List<Written>> documents, int othersBatch, CancellationToken ct)
     {
-        var written = 0;
-        // FREEZE: the table was emptied in this transaction, so its rows need no later freezing by vacuum.
-        await using var copy = await conn.BeginBinaryImportAsync(
-            $"copy {MartenSetup.Schema}.{Tables[table]} (tenant_id, id, data, mt_dotnet_type, mt_version) from stdin (format binary, freeze)", ct);
-        await foreach (var d in documents.WithCancellation(ct))
+        var counts = new int[Tables.Length];
+        var waiting = Tables.Select(_ => new List<Written>()).ToArray();
+        var waitingCount = 0;
+        NpgsqlBinaryImporter? assets = null;
+        try
         {
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(d.Tenant, NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(d.Id, NpgsqlDbType.Uuid, ct);
-            await copy.WriteAsync(d.Json, NpgsqlDbType.Jsonb, ct);
-            await copy.WriteAsync(d.DotnetType, NpgsqlDbType.Varchar, ct);
-            await copy.WriteAsync(d.Version, NpgsqlDbType.Bigint, ct);
-            written++;
+            await foreach (var chunk in documents.ReadAllAsync(ct))
+            {
+                foreach (var d in chunk)
+                {
+                    if (d.Table == 0)
+                    {
+                        assets ??= await BeginCopyAsync(conn, 0, ct);
+                        await WriteRowAsync(assets, d, ct);
+                        counts[0]++;
+                        continue;
+                    }
+                    waiting[d.Table].Add(d);
+                    if (++waitingCount < othersBatch) continue;
+                    await EndCopyAsync(assets, ct);
+                    assets = null;
+                    await CopyWaitingAsync();
+                }
+            }
+            await EndCopyAsync(assets, ct);
+            assets = null;
+            await CopyWaitingAsync();
+            return counts;
         }
+        finally
+        {
+            if (assets is not null) await assets.DisposeAsync(); // not completed: the copy is cancelled
+        }
+
+        async Task CopyWaitingAsync()
+        {
+            for (var t = 1; t < Tables.Length; t++)
+            {
+                if (waiting[t].Count == 0) continue;
+                await using var copy = await BeginCopyAsync(conn, t, ct);
+                foreach (var d in waiting[t]) await WriteRowAsync(copy, d, ct);
+                await copy.CompleteAsync(ct);
+                counts[t] += waiting[t].Count;
+                waiting[t].Clear();
+            }
+            waitingCount = 0;
+        }
+    }
+
+    // FREEZE: the table was emptied in this transaction, so its rows need no later freezing by vacuum.
+    private static Task<NpgsqlBinaryImporter> BeginCopyAsync(NpgsqlConnection conn, int table, CancellationToken ct) =>
+        conn.BeginBinaryImportAsync(
+            $"copy {MartenSetup.Schema}.{Tables[table]} (tenant_id, id, data, mt_dotnet_type, mt_version) from stdin (format binary, freeze)", ct);
+
+    private static async Task EndCopyAsync(NpgsqlBinaryImporter? copy, CancellationToken ct)
+    {
+        if (copy is null) return;
         await copy.CompleteAsync(ct);
-        return written;
+        await copy.DisposeAsync();
+    }
+
+    private static async Task WriteRowAsync(NpgsqlBinaryImporter copy, Written d, CancellationToken ct)
+    {
+        await copy.StartRowAsync(ct);
+        await copy.WriteAsync(d.Tenant, NpgsqlDbType.Varchar, ct);
+        await copy.WriteAsync(d.Id, NpgsqlDbType.Uuid, ct);
+        await copy.WriteAsync(d.Json, NpgsqlDbType.Jsonb, ct);
+        await copy.WriteAsync(d.DotnetType, NpgsqlDbType.Varchar, ct);
+        await copy.WriteAsync(d.Version, NpgsqlDbType.Bigint, ct);
     }
 }

@@ -44,8 +44,13 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         }
     }
 
-    [Fact]
-    public async Task the_one_pass_rebuild_writes_exactly_the_documents_the_inline_projections_wrote()
+    /// <summary>With the default batch the other tables are copied after the assets' copy (the store is
+    /// small); with batches of 1 and 2 the assets' copy is closed and opened again between them.</summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task the_one_pass_rebuild_writes_exactly_the_documents_the_inline_projections_wrote(int? othersBatch)
     {
         await ScenarioAsync(Desk.NL);
         await ScenarioAsync(Desk.ES);
@@ -53,8 +58,10 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         var before = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
         Assert.All(ProjectionRebuilder.Tables, t => Assert.NotEmpty(before[t]));
 
-        var report = await ProjectionRebuilder.RebuildAsync(
-            Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, CancellationToken.None);
+        var dataSource = Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>();
+        var report = await (othersBatch is { } batch
+            ? ProjectionRebuilder.RebuildAsync(dataSource, Fixture.Store, batch, CancellationToken.None)
+            : ProjectionRebuilder.RebuildAsync(dataSource, Fixture.Store, CancellationToken.None));
 
         Assert.Equal(await Fixture.EventCountAsync(), report.Events);
         var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
@@ -92,9 +99,11 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
     /// database's own error, and leave every document as it was.
     /// </summary>
     [Theory]
-    [InlineData("mt_doc_asset")]
-    [InlineData("mt_doc_case")]
-    public async Task a_rebuild_whose_copy_fails_surfaces_the_error_and_changes_nothing(string table)
+    [InlineData("mt_doc_asset", 16_384)]
+    [InlineData("mt_doc_case", 16_384)]
+    [InlineData("mt_doc_asset", 1)]
+    [InlineData("mt_doc_case", 1)]
+    public async Task a_rebuild_whose_copy_fails_surfaces_the_error_and_changes_nothing(string table, int othersBatch)
     {
         await ScenarioAsync(Desk.NL);
         await ScenarioAsync(Desk.ES);
@@ -105,7 +114,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
             """);
         try
         {
-            var rebuild = ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, CancellationToken.None);
+            var rebuild = ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, othersBatch, CancellationToken.None);
             var refused = await Assert.ThrowsAsync<PostgresException>(() => rebuild.WaitAsync(TimeSpan.FromSeconds(60)));
             Assert.Contains("refused by the test", refused.MessageText);
         }
