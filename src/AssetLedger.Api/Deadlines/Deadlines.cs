@@ -13,12 +13,10 @@ public sealed record Deadline(Guid CaseId, Guid AssetId, Guid OrderId, string Ki
 public static class DeadlineEndpoints
 {
     public static IEnumerable<Deadline> For(Asset asset, LocalDate today) =>
-        asset.Status.IsTerminal()
-            ? []
-            : asset.Orders.Where(o => o.Status is not (OrderStatus.Quashed or OrderStatus.Final)).SelectMany(o =>
-                (o.Order.ExpiresOn is { } exp ? [("order_expiry", exp)] : Array.Empty<(string, LocalDate)>())
-                .Concat(o.Order.Deadlines.Select(d => (d.Kind, d.Due)))
-                .Select(x => new Deadline(asset.CaseId, asset.Id, o.Order.OrderId, x.Item1, x.Item2, Period.Between(today, x.Item2, PeriodUnits.Days).Days)));
+        asset.BindingOrders().SelectMany(o =>
+            (o.Order.ExpiresOn is { } exp ? [("order_expiry", exp)] : Array.Empty<(string, LocalDate)>())
+            .Concat(o.Order.Deadlines.Select(d => (d.Kind, d.Due)))
+            .Select(x => new Deadline(asset.CaseId, asset.Id, o.Order.OrderId, x.Item1, x.Item2, Period.Between(today, x.Item2, PeriodUnits.Days).Days)));
 
     [ApiRoute("GET", "/deadlines", Roles.Investigator, Roles.Prosecutor, Roles.Auditor)]
     private static async Task<IResult> Deadlines(HttpContext http, string? before, IDocumentStore store, JurisdictionCalendar calendar, CancellationToken ct)
@@ -42,10 +40,13 @@ public static class DeadlineEndpoints
 
     public static IResult BadBefore => Problems.Validation(new Dictionary<string, string[]> { ["before"] = ["Must be a date such as \"2026-12-31\"."] });
 
+    /// <summary>The assets whose documents say they have deadlines (read through their partial index, MartenSetup).</summary>
+    public static IQueryable<Asset> AssetsWithDeadlines(IQuerySession session) => session.Query<Asset>().Where(a => a.HasDeadlines);
+
     /// <summary>The deadlines of the assets the caller may see, due on or before <paramref name="limit"/>, soonest first.</summary>
     public static async Task<IReadOnlyList<Deadline>> ListAsync(IQuerySession session, Caller caller, LocalDate today, LocalDate? limit, CancellationToken ct)
     {
-        var assets = await session.Query<Asset>().Where(a => a.HasDeadlines).ToListAsync(ct);
+        var assets = await AssetsWithDeadlines(session).ToListAsync(ct);
         return assets.Where(a => caller.CanSee(a.CaseAgencies))
             .SelectMany(a => For(a, today))
             .Where(d => limit is null || d.Due <= limit)

@@ -165,6 +165,9 @@ public static class MartenSetup
 
     public const string Schema = "assetledger";
 
+    /// <summary>The asset document's <see cref="Asset.HasDeadlines"/> as SQL: the partial index's predicate.</summary>
+    public const string HasDeadlinesSql = "CAST(data ->> 'hasDeadlines' as boolean)";
+
     /// <summary>An event type as Marten stores it in <c>mt_events.mt_dotnet_type</c>: full name and assembly name.</summary>
     public static string StoredTypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
@@ -226,6 +229,13 @@ public static class MartenSetup
         opts.Schema.For<AssetLedger.Certificates.Certificate>().Index(c => c.IssuedAtUnixMs);
 
         opts.Schema.For<Asset>().Index(a => a.CaseId);
+        // The deadline list's assets (GET /api/deadlines): a partial index holds only those with
+        // deadlines, so the list reads them alone and the other assets' writes never touch it.
+        opts.Schema.For<Asset>().Index(a => a.HasDeadlines, i =>
+        {
+            i.Predicate = HasDeadlinesSql;
+            i.TenancyScope = Marten.Schema.Indexing.Unique.TenancyScope.PerTenant;
+        });
         opts.Schema.For<CommandRecord>();
         opts.Schema.For<Audit.ChainHead>();
         opts.Schema.For<CaseReference>();

@@ -63,8 +63,16 @@ public sealed record Asset
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Disposal? Disposal { get; init; }
     public Instant UpdatedAt { get; init; }
-    /// <summary>True when an order on the asset carries an expiry or a deadline (indexable for the deadline list).</summary>
+    /// <summary>
+    /// True when the deadline list has something for the asset: it is not in a terminal status and an
+    /// order that still binds (neither quashed nor final) carries an expiry or a deadline. Stored, and
+    /// indexed, so that the list reads those assets only.
+    /// </summary>
     public bool HasDeadlines { get; init; }
+
+    /// <summary>The orders whose expiry and deadlines still count: none on an asset in a terminal status, none quashed or final.</summary>
+    public IEnumerable<OrderOnAsset> BindingOrders() =>
+        Status.IsTerminal() ? [] : Orders.Where(o => o.Status is not (OrderStatus.Quashed or OrderStatus.Final));
     /// <summary>
     /// The audit-chain hash of the stream's last event (set by the service's projection, not by
     /// <see cref="Evolve"/>): a command reads the previous hash with the state it decides on.
@@ -126,7 +134,7 @@ public sealed record Asset
         return next with
         {
             Version = version, UpdatedAt = recordedAt,
-            HasDeadlines = next.Orders.Any(o => o.Order.ExpiresOn is not null || o.Order.Deadlines.Count > 0),
+            HasDeadlines = next.BindingOrders().Any(o => o.Order.ExpiresOn is not null || o.Order.Deadlines.Count > 0),
         };
     }
 

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using AssetLedger.Api.Tests.Infrastructure;
+using AssetLedger.Api.Deadlines;
+using Marten;
 using NodaTime;
+using Npgsql;
 
 namespace AssetLedger.Api.Tests.Deadlines;
 
@@ -167,6 +170,40 @@ public sealed class when_listing_deadlines(ApiFixture fixture) : ApiTest(fixture
 
         Assert.Empty(await DeadlinesAsync("2026-12-31", Tokens.For("investigator", "BE", "FIOD"), 0));
         Assert.Empty(await DeadlinesAsync("2026-12-31", Tokens.For("auditor", "DE", "FIOD"), 0));
+    }
+
+    /// <summary>
+    /// The list's query reads only the assets with deadlines, through the partial index that holds
+    /// them: with many assets without deadlines (analysed) and scans of the whole table turned off,
+    /// the plan shows the index.
+    /// </summary>
+    [Fact]
+    public async Task the_list_reads_its_assets_through_their_partial_index()
+    {
+        await GivenOrdersWithDeadlinesAsync();
+        var caseId = await Client.OpenCase();
+        for (var i = 0; i < 150; i++) await Client.AddAsset(caseId);
+        await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
+        await conn.OpenAsync();
+        await new NpgsqlCommand("analyze assetledger.mt_doc_asset", conn).ExecuteNonQueryAsync();
+        var index = (string?)await new NpgsqlCommand(
+            "select indexname || ' ' || indexdef from pg_indexes where schemaname = 'assetledger' and tablename = 'mt_doc_asset' and indexdef like '%hasDeadlines%'", conn).ExecuteScalarAsync();
+        Assert.NotNull(index);
+        Assert.Contains(" WHERE ", index); // partial: the assets without deadlines are not in it
+        var name = index.Split(' ')[0];
+
+        await using var session = Fixture.Store.QuerySession("NL");
+        var query = DeadlineEndpoints.AssetsWithDeadlines(session).ToCommand(Marten.Linq.FetchType.FetchMany);
+        await using var tx = await conn.BeginTransactionAsync();
+        await new NpgsqlCommand("set local enable_seqscan = off", conn, tx).ExecuteNonQueryAsync();
+        await using var explain = new NpgsqlCommand("explain " + query.CommandText, conn, tx);
+        foreach (NpgsqlParameter p in query.Parameters) explain.Parameters.Add(p.Clone());
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
+
+        Assert.True(plan.Any(line => line.Contains(name)), $"{index}\n{query.CommandText}\n{string.Join("\n", plan)}");
+        Assert.DoesNotContain(plan, line => line.Contains("Seq Scan"));
     }
 
     [Theory]
