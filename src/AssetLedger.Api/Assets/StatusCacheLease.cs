@@ -15,9 +15,10 @@ namespace AssetLedger.Api.Assets;
 /// whether its own instance's lease connection holds the lease (it holds its <see cref="HolderKey"/>
 /// exclusive exactly then); if not, it takes the lease lock shared, and so waits while another
 /// instance holds it (<see cref="GuardWriteAsync"/>).</item>
-/// <item>A new holder takes the fence exclusive before its cache answers: writes that passed the check
-/// under a previous holder commit first, and it keeps the fence for <see cref="AssetStatusCache.LeaseValidity"/>,
-/// longer than a previous holder's cache can still answer.</item>
+/// <item>A new holder takes the fence exclusive before the lease lock, in the guard's order (fence, then
+/// lease lock), and before its cache answers: writes that passed the check under a previous holder
+/// commit first, and it keeps the fence for <see cref="AssetStatusCache.LeaseValidity"/>, longer than a
+/// previous holder's cache can still answer.</item>
 /// </list>
 /// The holder checks every <see cref="Poll"/> whether anyone waits for the lease lock (a new instance
 /// registering, another instance's write); if so it switches its cache off and only then lets the
@@ -158,22 +159,8 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
                 var sentAt = Environment.TickCount64;
                 if (!cache.HoldsLease)
                 {
-                    if (cache.Enabled && await ScalarAsync(connection, $"select pg_try_advisory_lock({Key})", stopping) is true)
+                    if (cache.Enabled && await TryTakeLeaseAsync(connection, stopping))
                     {
-                        // Its own key says "held" to this instance's writes. A write of this instance
-                        // may hold it shared for a moment (it found no holder): then try again later.
-                        if (await ScalarAsync(connection, $"select pg_try_advisory_lock({HolderKey(connection.ProcessID)})", stopping) is not true)
-                        {
-                            await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", stopping);
-                            await Task.Delay(Poll, stopping);
-                            continue;
-                        }
-                        // Writes that passed their check under a previous holder hold the fence shared:
-                        // they commit first. Held for as long as a previous holder's cache may still
-                        // answer, so no write commits unseen while it does.
-                        await ExecuteAsync(connection, $"select pg_advisory_lock({FenceKey})", stopping, wait: true);
-                        await Task.Delay(AssetStatusCache.LeaseValidity, stopping);
-                        await ExecuteAsync(connection, $"select pg_advisory_unlock({FenceKey})", stopping);
                         cache.LeaseAcquired();
                         log.LogInformation("Status cache on: this is the only instance on the database");
                     }
@@ -193,6 +180,42 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
             // The connection closes (not pooled), and PostgreSQL releases its locks.
             cache.LeaseLost();
             cache.LeaseBackendPid = 0;
+        }
+    }
+
+    /// <summary>
+    /// Takes the lease if this instance is alone: the lease lock and its own key exclusive, after the
+    /// fence exclusive has waited out the writes in flight. The fence comes first, as in every write's
+    /// guard (fence, then lease lock): a holder that took the lease lock first and then waited for the
+    /// fence deadlocked with a write that held the fence and waited for the lease lock (after a database
+    /// restart, a write of this instance still naming its previous lease connection). The lease lock is
+    /// tried before the fence is asked for, so that an instance that is not alone does not stall every
+    /// write each time it looks.
+    /// </summary>
+    private static async Task<bool> TryTakeLeaseAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        if (await ScalarAsync(connection, $"select pg_try_advisory_lock({Key})", ct) is not true) return false;
+        await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", ct);
+        // Writes that passed their check under a previous holder hold the fence shared: they commit
+        // first. Held for as long as a previous holder's cache may still answer, so no write commits
+        // unseen while it does.
+        await ExecuteAsync(connection, $"select pg_advisory_lock({FenceKey})", ct, wait: true);
+        try
+        {
+            // Another instance may have registered meanwhile; and a write of this instance may hold its
+            // own key shared for a moment (it found no holder): then try again later.
+            if (await ScalarAsync(connection, $"select pg_try_advisory_lock({Key})", ct) is not true) return false;
+            if (await ScalarAsync(connection, $"select pg_try_advisory_lock({HolderKey(connection.ProcessID)})", ct) is not true)
+            {
+                await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", ct);
+                return false;
+            }
+            await Task.Delay(AssetStatusCache.LeaseValidity, ct);
+            return true;
+        }
+        finally
+        {
+            await ExecuteAsync(connection, $"select pg_advisory_unlock({FenceKey})", ct);
         }
     }
 

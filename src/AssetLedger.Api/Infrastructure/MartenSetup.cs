@@ -165,8 +165,13 @@ public static class MartenSetup
 
     public const string Schema = "assetledger";
 
-    /// <summary>The asset document's <see cref="Asset.HasDeadlines"/> as SQL: the partial index's predicate.</summary>
-    public const string HasDeadlinesSql = "CAST(data ->> 'hasDeadlines' as boolean)";
+    /// <summary>
+    /// The asset document's <see cref="Asset.HasDeadlines"/> as SQL: the partial index's predicate. Written
+    /// as PostgreSQL gives it back (a comparison, the cast as <c>::</c>), so that Weasel can read the
+    /// index back and finds it equal to the configured one (a bare cast made it fail, "NOT YET DEALING
+    /// WITH ::boolean"; a <c>CAST(…)</c> made every <c>db-apply</c> recreate it).
+    /// </summary>
+    public const string HasDeadlinesSql = "(data ->> 'hasDeadlines')::boolean = true";
 
     /// <summary>An event type as Marten stores it in <c>mt_events.mt_dotnet_type</c>: full name and assembly name.</summary>
     public static string StoredTypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";

@@ -148,4 +148,45 @@ public sealed class when_instances_share_the_status_cache_lease
         await Until(() => cacheA.HoldsLease, "the lone instance takes the lease back after the commit");
         await a.StopAsync(CancellationToken.None);
     }
+
+    /// <summary>
+    /// A write that holds the fence and then asks for the lease lock (the guard's order) while an
+    /// instance is taking the lease: after a database restart, a write of this instance still names its
+    /// previous lease connection, so it takes the lease lock shared. The instance taking the lease waits
+    /// for the fence without holding the lease lock, so the write gets it: no deadlock (the write's own
+    /// deadlock check runs after 10 ms, so a cycle would fail the write, not the lease).
+    /// </summary>
+    [Fact]
+    public async Task a_write_between_the_fence_and_the_lease_lock_does_not_deadlock_with_an_instance_taking_the_lease()
+    {
+        var connectionString = await NewDatabase();
+        await using var write = new NpgsqlConnection(connectionString);
+        await write.OpenAsync();
+        await using var tx = await write.BeginTransactionAsync();
+        await Execute(write, tx, "set local deadlock_timeout = '10ms'");
+        await Execute(write, tx, $"select pg_advisory_xact_lock_shared({StatusCacheLease.FenceKey})");
+
+        var cache = NewCache();
+        var lease = Lease(connectionString, cache);
+        await lease.StartAsync(CancellationToken.None);
+        await using (var look = new NpgsqlConnection(connectionString))
+        {
+            await look.OpenAsync();
+            var waiting = $"select exists (select 1 from pg_locks where locktype = 'advisory' and objid = {StatusCacheLease.FenceKey} and mode = 'ExclusiveLock' and not granted)";
+            for (var i = 0; i < 200 && await new NpgsqlCommand(waiting, look).ExecuteScalarAsync() is not true; i++) await Task.Delay(50);
+            Assert.True(await new NpgsqlCommand(waiting, look).ExecuteScalarAsync() is true, "the instance waits for the fence within 10 s");
+        }
+
+        await Execute(write, tx, $"select pg_advisory_xact_lock_shared({StatusCacheLease.Key})");
+        await tx.CommitAsync();
+
+        await Until(() => cache.HoldsLease, "the instance holds the lease once the write has committed");
+        await lease.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction tx, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx) { CommandTimeout = 10 };
+        await command.ExecuteNonQueryAsync();
+    }
 }
