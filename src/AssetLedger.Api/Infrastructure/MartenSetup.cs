@@ -32,8 +32,18 @@ public sealed class AssetProjection : SingleStreamProjection<Asset, Guid>
     /// (see <see cref="Audit.ChainStamper"/>).
     /// </summary>
     public static Asset? Fold(Asset? snapshot, object data, long version, Func<Instant> recordedAt, string? chainHash) =>
+        FoldWithoutHash(snapshot, data, version, recordedAt) is { } folded && !ReferenceEquals(folded, snapshot)
+            ? folded with { ChainHash = chainHash }
+            : snapshot;
+
+    /// <summary>
+    /// <see cref="Fold"/> without the chain hash: the snapshot itself when the event does not apply,
+    /// else a new document. The rebuild sets the hash of the last event that applied once, as it
+    /// writes the document, instead of a copy of the document per event.
+    /// </summary>
+    public static Asset? FoldWithoutHash(Asset? snapshot, object data, long version, Func<Instant> recordedAt) =>
         data is AssetRegistered || (snapshot is not null && data is IAssetEvent)
-            ? Asset.Evolve(snapshot, data, version, recordedAt()) with { ChainHash = chainHash }
+            ? Asset.Evolve(snapshot, data, version, recordedAt())
             : snapshot;
 }
 
