@@ -44,13 +44,14 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         }
     }
 
-    /// <summary>With the default batch the other tables are copied after the assets' copy (the store is
-    /// small); with batches of 1 and 2 the assets' copy is closed and opened again between them.</summary>
+    /// <summary>With the default sizes the other tables are copied after the assets' copy and every row's
+    /// bytes share one block (the store is small); with batches of 1 and 2 the assets' copy is closed and
+    /// opened again between them, and with blocks of 1 and 600 bytes rows take new blocks (one each, or a few to a block).</summary>
     [Theory]
-    [InlineData(null)]
-    [InlineData(1)]
-    [InlineData(2)]
-    public async Task the_one_pass_rebuild_writes_exactly_the_documents_the_inline_projections_wrote(int? othersBatch)
+    [InlineData(null, null)]
+    [InlineData(1, 1)]
+    [InlineData(2, 600)]
+    public async Task the_one_pass_rebuild_writes_exactly_the_documents_the_inline_projections_wrote(int? othersBatch, int? blockBytes)
     {
         await ScenarioAsync(Desk.NL);
         await ScenarioAsync(Desk.ES);
@@ -59,8 +60,8 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         Assert.All(ProjectionRebuilder.Tables, t => Assert.NotEmpty(before[t]));
 
         var dataSource = Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>();
-        var report = await (othersBatch is { } batch
-            ? ProjectionRebuilder.RebuildAsync(dataSource, Fixture.Store, batch, CancellationToken.None)
+        var report = await (othersBatch is { } batch && blockBytes is { } bytes
+            ? ProjectionRebuilder.RebuildAsync(dataSource, Fixture.Store, new RebuildTuning(batch, bytes), CancellationToken.None)
             : ProjectionRebuilder.RebuildAsync(dataSource, Fixture.Store, CancellationToken.None));
 
         Assert.Equal(await Fixture.EventCountAsync(), report.Events);
@@ -114,7 +115,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
             """);
         try
         {
-            var rebuild = ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, othersBatch, CancellationToken.None);
+            var rebuild = ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, new RebuildTuning(OthersBatch: othersBatch), CancellationToken.None);
             var refused = await Assert.ThrowsAsync<PostgresException>(() => rebuild.WaitAsync(TimeSpan.FromSeconds(60)));
             Assert.Contains("refused by the test", refused.MessageText);
         }
