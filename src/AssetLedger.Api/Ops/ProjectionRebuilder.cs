@@ -137,9 +137,10 @@ public static class ProjectionRebuilder
     /// Reads every event in stream order and hands it to its stream's folder: a stream always goes to
     /// the same folder, so its events are folded in order and whole, and the folders' documents never overlap.
     /// <para>
-    /// The text columns come as bytes (<c>convert_to(…, 'UTF8')</c>, the event's <c>jsonb</c> as it is sent:
-    /// no UTF-16 string per row): the event's JSON, its recording time and chain hash are copied into
-    /// shared blocks (<see cref="Bytes"/>), the tenant and the .NET type name are looked up by their bytes. At a million events that saved
+    /// The columns are read as the bytes that came (<c>GetBytes</c>: UTF-8 text, Npgsql's client encoding;
+    /// the event's <c>jsonb</c> in its binary form), no UTF-16 string per row: the event's JSON, its
+    /// recording time and chain hash are copied into shared blocks (<see cref="Bytes"/>), the tenant and
+    /// the .NET type name are looked up by their bytes. At a million events that saved
     /// about a fifth of what the rebuild allocates (docs/benchmarks.md).
     /// </para>
     /// </summary>
@@ -161,8 +162,7 @@ public static class ProjectionRebuilder
                 await noJit.ExecuteNonQueryAsync(ct);
             // (tenant_id, stream_id, version) is Marten's unique index on the events: read along it, no sort.
             await using var read = new NpgsqlCommand(
-                $"select convert_to(tenant_id, 'UTF8'), stream_id, version, convert_to(mt_dotnet_type, 'UTF8'), convert_to({Envelope.RecordedAtHeaderSql}, 'UTF8'), " +
-                $"data, convert_to({Envelope.HashHeaderSql}, 'UTF8') from {MartenSetup.Schema}.mt_events order by tenant_id, stream_id, version", conn, tx);
+                $"select tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data, {Envelope.HashHeaderSql} from {MartenSetup.Schema}.mt_events order by tenant_id, stream_id, version", conn, tx);
             read.CommandTimeout = 0;
             await using var reader = await read.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -233,8 +233,7 @@ public static class ProjectionRebuilder
         /// <summary>
         /// A <c>jsonb</c> column's JSON text. It comes in <c>jsonb</c>'s binary form, a version byte (1)
         /// and the text; reading it as bytes takes that form as it is, so the version byte is checked
-        /// and left out (a <c>convert_to(data::text, …)</c> in the query cost PostgreSQL about 0.4 s more
-        /// at a million events).
+        /// and left out.
         /// </summary>
         public Bytes CopyJsonb(NpgsqlDataReader reader, int ordinal, Guid streamId, long version)
         {
