@@ -15,10 +15,11 @@ namespace AssetLedger.Api.Assets;
 /// whether its own instance's lease connection holds the lease (it holds its <see cref="HolderKey"/>
 /// exclusive exactly then); if not, it takes the lease lock shared, and so waits while another
 /// instance holds it (<see cref="GuardWriteAsync"/>).</item>
-/// <item>A new holder takes the fence exclusive before the lease lock, in the guard's order (fence, then
-/// lease lock), and before its cache answers: writes that passed the check under a previous holder
-/// commit first, and it keeps the fence for <see cref="AssetStatusCache.LeaseValidity"/>, longer than a
-/// previous holder's cache can still answer.</item>
+/// <item>A new holder takes the fence exclusive before it takes the lease lock exclusive, in the guard's
+/// order (fence, then lease lock; a first try of the lease lock, let go at once, keeps an instance that
+/// is not alone from asking for the fence), and before its cache answers: writes that passed the check
+/// under a previous holder commit first, and it keeps the fence for <see cref="AssetStatusCache.LeaseValidity"/>,
+/// longer than a previous holder's cache can still answer.</item>
 /// </list>
 /// The holder checks every <see cref="Poll"/> whether anyone waits for the lease lock (a new instance
 /// registering, another instance's write); if so it switches its cache off and only then lets the
@@ -198,25 +199,26 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
         await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", ct);
         // Writes that passed their check under a previous holder hold the fence shared: they commit
         // first. Held for as long as a previous holder's cache may still answer, so no write commits
-        // unseen while it does.
+        // unseen while it does. Should anything below throw (a lost connection, the service stopping),
+        // the fence is not let go here: the lease connection, not pooled, is closed and that releases it.
         await ExecuteAsync(connection, $"select pg_advisory_lock({FenceKey})", ct, wait: true);
-        try
+        var taken = await TryTakeUnderFenceAsync(connection, ct);
+        await ExecuteAsync(connection, $"select pg_advisory_unlock({FenceKey})", ct);
+        return taken;
+    }
+
+    private static async Task<bool> TryTakeUnderFenceAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        // Another instance may have registered meanwhile; and a write of this instance may hold its
+        // own key shared for a moment (it found no holder): then try again later.
+        if (await ScalarAsync(connection, $"select pg_try_advisory_lock({Key})", ct) is not true) return false;
+        if (await ScalarAsync(connection, $"select pg_try_advisory_lock({HolderKey(connection.ProcessID)})", ct) is not true)
         {
-            // Another instance may have registered meanwhile; and a write of this instance may hold its
-            // own key shared for a moment (it found no holder): then try again later.
-            if (await ScalarAsync(connection, $"select pg_try_advisory_lock({Key})", ct) is not true) return false;
-            if (await ScalarAsync(connection, $"select pg_try_advisory_lock({HolderKey(connection.ProcessID)})", ct) is not true)
-            {
-                await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", ct);
-                return false;
-            }
-            await Task.Delay(AssetStatusCache.LeaseValidity, ct);
-            return true;
+            await ExecuteAsync(connection, $"select pg_advisory_unlock({Key})", ct);
+            return false;
         }
-        finally
-        {
-            await ExecuteAsync(connection, $"select pg_advisory_unlock({FenceKey})", ct);
-        }
+        await Task.Delay(AssetStatusCache.LeaseValidity, ct);
+        return true;
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct, bool wait = false)

@@ -172,7 +172,7 @@ public sealed class when_instances_share_the_status_cache_lease
         await using (var look = new NpgsqlConnection(connectionString))
         {
             await look.OpenAsync();
-            var waiting = $"select exists (select 1 from pg_locks where locktype = 'advisory' and objid = {StatusCacheLease.FenceKey} and mode = 'ExclusiveLock' and not granted)";
+            var waiting = $"select exists (select 1 from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database()) and objid = {StatusCacheLease.FenceKey} and mode = 'ExclusiveLock' and not granted)";
             for (var i = 0; i < 200 && await new NpgsqlCommand(waiting, look).ExecuteScalarAsync() is not true; i++) await Task.Delay(50);
             Assert.True(await new NpgsqlCommand(waiting, look).ExecuteScalarAsync() is true, "the instance waits for the fence within 10 s");
         }

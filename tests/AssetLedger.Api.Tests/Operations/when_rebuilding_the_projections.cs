@@ -44,9 +44,9 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         }
     }
 
-    /// <summary>With the default sizes the other tables are copied after the assets' copy and every row's
-    /// bytes share one block (the store is small); with batches of 1 and 2 the assets' copy is closed and
-    /// opened again between them, and with blocks of 1 and 600 bytes rows take new blocks (one each, or a few to a block).</summary>
+    /// <summary>With the default sizes (batches of 16,384 documents, blocks of 64 KiB); with batches of 1
+    /// and 2 the assets' copy is closed and opened again between every few documents, and with blocks of
+    /// 1 and 600 bytes the columns take new blocks all the time (one block per value, or a few values to a block).</summary>
     [Theory]
     [InlineData(null, null)]
     [InlineData(1, 1)]

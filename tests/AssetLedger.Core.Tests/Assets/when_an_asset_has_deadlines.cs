@@ -27,7 +27,6 @@ public class when_an_asset_has_deadlines
 
         Assert.Equal(status, asset.Status);
         Assert.Equal(expected, asset.HasDeadlines);
-        Assert.Equal(expected, asset.BindingOrders().Any(o => o.Order.ExpiresOn is not null || o.Order.Deadlines.Count > 0));
     }
 
     private static readonly CourtOrder ConfiscationWithDeadline =
