@@ -65,10 +65,11 @@ public sealed record Asset
     public Instant UpdatedAt { get; init; }
     /// <summary>
     /// True when the deadline list has something for the asset: it is not in a terminal status and an
-    /// order that still binds (neither quashed nor final) carries an expiry or a deadline. Stored, and
-    /// indexed, so that the list reads those assets only.
+    /// order that still binds (neither quashed nor final) carries an expiry or a deadline. Computed from
+    /// the rest, and stored with the document (serialised, not read back), where an index finds those
+    /// assets for the list.
     /// </summary>
-    public bool HasDeadlines { get; init; }
+    public bool HasDeadlines => BindingOrders().Any(o => o.Order.ExpiresOn is not null || o.Order.Deadlines.Count > 0);
 
     /// <summary>The orders whose expiry and deadlines still count: none on an asset in a terminal status, none quashed or final.</summary>
     public IEnumerable<OrderOnAsset> BindingOrders() =>
@@ -87,12 +88,17 @@ public sealed record Asset
     public OrderOnAsset? ActiveConfiscation =>
         Orders.LastOrDefault(o => o.Order.Type == OrderType.Confiscation && o.Status != OrderStatus.Quashed);
 
+    /// <summary>
+    /// The asset after <paramref name="event"/>. Every case stamps the version and the recording time in
+    /// the same copy (one new record per event; a test checks every event type).
+    /// </summary>
     public static Asset Evolve(Asset? state, object @event, long version, Instant recordedAt)
     {
-        var next = @event switch
+        return @event switch
         {
             AssetRegistered e => new Asset
             {
+                Version = version, UpdatedAt = recordedAt,
                 Id = e.AssetId, CaseId = e.CaseId, Kind = e.Kind, Description = e.Description,
                 Identifiers = e.Identifiers, Location = e.Location, Holder = e.Holder,
                 CaseAgencies = e.CaseAgencies, Status = AssetStatus.Identified,
@@ -100,41 +106,40 @@ public sealed record Asset
             _ when state is null => throw new InvalidOperationException($"{@event.GetType().Name} before AssetRegistered"),
             AssetFrozen e => state with
             {
+                Version = version, UpdatedAt = recordedAt,
                 Status = AssetStatus.Frozen, Freezing = new Freezing(e.OrderReference, e.FrozenAt, e.Amount, e.Holder),
                 Holder = e.Holder ?? state.Holder,
             },
             AssetSeized e => state with
             {
+                Version = version, UpdatedAt = recordedAt,
                 Status = AssetStatus.Seized, Custody = new Custody(e.Custodian, e.Location, e.SeizedAt, e.SealNumber),
             },
-            CustodyTransferred e => state with { Custody = new Custody(e.ToCustodian, e.ToLocation, e.TransferredAt, e.SealNumber) },
-            AssetValued e => state with { LatestValuation = new Valuation(e.Value, e.Method, e.Valuer, e.ValuedOn, e.Liens) },
-            RestraintOrderRecorded e => state with { Orders = [.. state.Orders, new OrderOnAsset(e.Order, OrderStatus.InForce)] },
-            ReleaseOrderRecorded e => state with { Orders = [.. state.Orders, new OrderOnAsset(e.Order, OrderStatus.InForce)] },
+            CustodyTransferred e => state with { Version = version, UpdatedAt = recordedAt, Custody = new Custody(e.ToCustodian, e.ToLocation, e.TransferredAt, e.SealNumber) },
+            AssetValued e => state with { Version = version, UpdatedAt = recordedAt, LatestValuation = new Valuation(e.Value, e.Method, e.Valuer, e.ValuedOn, e.Liens) },
+            RestraintOrderRecorded e => state with { Version = version, UpdatedAt = recordedAt, Orders = [.. state.Orders, new OrderOnAsset(e.Order, OrderStatus.InForce)] },
+            ReleaseOrderRecorded e => state with { Version = version, UpdatedAt = recordedAt, Orders = [.. state.Orders, new OrderOnAsset(e.Order, OrderStatus.InForce)] },
             ConfiscationOrdered e => state with
             {
+                Version = version, UpdatedAt = recordedAt,
                 Status = AssetStatus.ConfiscationOrdered, StatusBeforeConfiscation = e.StatusBefore,
                 Orders = [.. state.Orders, new OrderOnAsset(e.Order, OrderStatus.InForce)],
             },
-            AppealLodged e => state with { Status = AssetStatus.UnderAppeal, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.UnderAppeal) },
-            AppealDismissed e => state with { Status = AssetStatus.ConfiscationOrdered, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.InForce) },
-            AppealAllowed e => state with { Status = e.RestoredStatus, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Quashed) },
-            ConfiscationOrderFinal e => state with { Status = AssetStatus.Confiscated, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Final) },
+            AppealLodged e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.UnderAppeal, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.UnderAppeal) },
+            AppealDismissed e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.ConfiscationOrdered, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.InForce) },
+            AppealAllowed e => state with { Version = version, UpdatedAt = recordedAt, Status = e.RestoredStatus, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Quashed) },
+            ConfiscationOrderFinal e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.Confiscated, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Final) },
             AssetRealised e => state with
             {
+                Version = version, UpdatedAt = recordedAt,
                 Status = AssetStatus.Realised,
                 Realisation = new Realisation(e.OrderId, e.Gross, e.Costs, e.ReturnedToOwner, e.Method, e.RealisedOn),
             },
-            AssetReleased e => state with { Status = AssetStatus.Released, Release = new Release(e.Reason, e.ReleasedOn, e.Note) },
-            AssetAccessGranted e => state with { CaseAgencies = [.. state.CaseAgencies, e.Agency] },
-            AssetDisposed e => state with { Status = AssetStatus.Disposed, Disposal = new Disposal(e.Method, e.DisposedOn, e.Note) },
+            AssetReleased e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.Released, Release = new Release(e.Reason, e.ReleasedOn, e.Note) },
+            AssetAccessGranted e => state with { Version = version, UpdatedAt = recordedAt, CaseAgencies = [.. state.CaseAgencies, e.Agency] },
+            AssetDisposed e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.Disposed, Disposal = new Disposal(e.Method, e.DisposedOn, e.Note) },
             // Every IAssetEvent is folded above; anything else reaching this fold is a wiring bug, not a no-op.
             _ => throw new InvalidOperationException($"{@event.GetType().Name} is not an event of an asset stream."),
-        };
-        return next with
-        {
-            Version = version, UpdatedAt = recordedAt,
-            HasDeadlines = next.BindingOrders().Any(o => o.Order.ExpiresOn is not null || o.Order.Deadlines.Count > 0),
         };
     }
 

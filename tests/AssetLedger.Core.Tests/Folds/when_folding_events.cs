@@ -165,8 +165,12 @@ public class when_folding_events
         var samples = AssetEvents();
         Assert.Equal(EventTypesOf<IAssetEvent>(), samples.Keys.OrderBy(t => t.Name, StringComparer.Ordinal));
         var registered = Asset.Evolve(null, samples[typeof(AssetRegistered)], 1, T0);
+        var later = T0.Plus(Duration.FromHours(1));
         foreach (var e in samples.Values)
-            Assert.Equal(2, Asset.Evolve(e is AssetRegistered ? null : registered, e, 2, T0).Version);
+        {
+            var folded = Asset.Evolve(e is AssetRegistered ? null : registered, e, 2, later);
+            Assert.True((2L, later) == (folded.Version, folded.UpdatedAt), $"{e.GetType().Name} gives version {folded.Version} at {folded.UpdatedAt}");
+        }
     }
 
     [Fact]
