@@ -469,14 +469,9 @@ public static class ProjectionRebuilder
                         continue;
                     }
                     waiting[d.Table].Add(d);
-                    if (++waitingCount < othersBatch) continue;
-                    await EndCopyAsync(assets, ct);
-                    assets = null;
-                    await CopyWaitingAsync();
+                    if (++waitingCount >= othersBatch) await CopyWaitingAsync();
                 }
             }
-            await EndCopyAsync(assets, ct);
-            assets = null;
             await CopyWaitingAsync();
             return counts;
         }
@@ -485,8 +480,11 @@ public static class ProjectionRebuilder
             if (assets is not null) await assets.DisposeAsync(); // not completed: the copy is cancelled
         }
 
+        // The assets' copy is ended first: the connection runs one COPY at a time.
         async Task CopyWaitingAsync()
         {
+            await EndCopyAsync(assets, ct);
+            assets = null;
             for (var t = 1; t < Tables.Length; t++)
             {
                 if (waiting[t].Count == 0) continue;

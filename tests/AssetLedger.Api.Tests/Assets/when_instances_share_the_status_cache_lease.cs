@@ -19,10 +19,12 @@ public sealed class when_instances_share_the_status_cache_lease
     private static StatusCacheLease Lease(string connectionString, AssetStatusCache cache) =>
         new(StatusCacheLease.DataSourceFor(connectionString), cache, NullLogger<StatusCacheLease>.Instance);
 
-    private static async Task Until(Func<bool> condition, string what)
+    private static Task Until(Func<bool> condition, string what) => Until(() => Task.FromResult(condition()), what);
+
+    private static async Task Until(Func<Task<bool>> condition, string what)
     {
-        for (var waited = 0; !condition() && waited < 200; waited++) await Task.Delay(50);
-        Assert.True(condition(), what + " within 10 s");
+        for (var waited = 0; !await condition() && waited < 200; waited++) await Task.Delay(50);
+        Assert.True(await condition(), what + " within 10 s");
     }
 
     /// <summary>A database of its own, with the service's schema (the write guard is a function of it).</summary>
@@ -173,8 +175,11 @@ public sealed class when_instances_share_the_status_cache_lease
         {
             await look.OpenAsync();
             var waiting = $"select exists (select 1 from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database()) and objid = {StatusCacheLease.FenceKey} and mode = 'ExclusiveLock' and not granted)";
-            for (var i = 0; i < 200 && await new NpgsqlCommand(waiting, look).ExecuteScalarAsync() is not true; i++) await Task.Delay(50);
-            Assert.True(await new NpgsqlCommand(waiting, look).ExecuteScalarAsync() is true, "the instance waits for the fence within 10 s");
+            await Until(async () =>
+            {
+                await using var probe = new NpgsqlCommand(waiting, look);
+                return await probe.ExecuteScalarAsync() is true;
+            }, "the instance waits for the fence");
         }
 
         await Execute(write, tx, $"select pg_advisory_xact_lock_shared({StatusCacheLease.Key})");
