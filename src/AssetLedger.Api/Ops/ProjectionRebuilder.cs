@@ -11,9 +11,11 @@ namespace AssetLedger.Api.Ops;
 /// <summary>
 /// Sizes inside a rebuild: <paramref name="OthersBatch"/> documents of the tables other than the assets'
 /// wait before they are copied; the rows' bytes are kept in blocks of <paramref name="BlockBytes"/>
-/// (64 KiB: under the large-object heap's threshold).
+/// (64 KiB: under the large-object heap's threshold); at most <paramref name="OpenStreams"/> streams are
+/// folded at once in the read in the order of the log, the others wait for the read in stream order
+/// (see <see cref="ProjectionRebuilder"/>).
 /// </summary>
-public sealed record RebuildTuning(int OthersBatch = 16_384, int BlockBytes = 64 * 1024);
+public sealed record RebuildTuning(int OthersBatch = 16_384, int BlockBytes = 64 * 1024, int OpenStreams = 65_536);
 
 /// <summary>What one rebuild did.</summary>
 public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int> Documents, TimeSpan Elapsed, TimeSpan Reading, TimeSpan Writing);
@@ -24,8 +26,8 @@ public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int>
 /// Marten's <c>projections rebuild</c> starts its projection daemon, reads the event table once per
 /// projection, and upserts documents one by one after emptying each table in a transaction of its own;
 /// on this machine that cost about 1.2 s per projection before the first event and ran at 7–16 thousand
-/// events/s (docs/benchmarks.md). This reads <c>mt_events</c> once, stream by stream, folds each stream
-/// with the very functions the inline projections use (<see cref="AssetProjection.Fold"/> and the
+/// events/s (docs/benchmarks.md). This reads <c>mt_events</c> once, in the order of the log, folds each
+/// stream with the very functions the inline projections use (<see cref="AssetProjection.Fold"/> and the
 /// others), and replaces the six document tables with <c>COPY</c>, all in one transaction that first
 /// blocks new events (<c>LOCK … IN SHARE MODE</c>) and empties the tables: readers of the documents
 /// wait for the new ones rather than see a half-built table, and no event can slip in between the read
@@ -33,13 +35,15 @@ public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int>
 /// </para>
 /// <para>
 /// Every document is the fold of its own stream's events, so a stream's documents are final as soon as
-/// the read, in stream order, moves past it; they are written while the read goes on. The events come
-/// on a second connection, in one statement whose snapshot is taken after the lock is granted (so it
-/// sees every committed event, and no new one can commit). The folders hand the serialised documents to
-/// the writing connection in chunks; it copies the asset documents, the largest table, into one
-/// <c>COPY</c> as they come, and the other tables' whenever enough of them wait, between two stretches
-/// of the assets' copy (all of them after the read, as before 2026-12-07, left one core waiting about a
-/// second at a million events: docs/benchmarks.md). No table's documents are all held in memory.
+/// its last event (the version <c>mt_streams</c> holds) is folded; they are written while the read goes
+/// on. The events come on a second connection, in one snapshot taken after the lock is granted (so it
+/// sees every committed event, and no new one can commit); at most <see cref="RebuildTuning.OpenStreams"/>
+/// streams are open at once, the others are read afterwards, whole (see <see cref="ReadAsync"/>). The
+/// folders hand the serialised documents to the writing connection in chunks; it copies the asset
+/// documents, the largest table, into one <c>COPY</c> as they come, and the other tables' whenever
+/// enough of them wait, between two stretches of the assets' copy (all of them after the read, as before
+/// 2026-12-07, left one core waiting about a second at a million events: docs/benchmarks.md). No table's
+/// documents are all held in memory.
 /// </para>
 /// The documents are serialised by the store's own serializer and carry the same columns the inline
 /// projections write (tenant, id, data, .NET type, and as version the last event the projection read);
@@ -57,6 +61,7 @@ public static class ProjectionRebuilder
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(tuning.OthersBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(tuning.BlockBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tuning.OpenStreams, 0);
         var clock = Stopwatch.StartNew();
         var serializer = store.Options.Serializer();
         var schema = MartenSetup.Schema;
@@ -95,7 +100,7 @@ public static class ProjectionRebuilder
         var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(serializer, eventJson, documents.Writer)).ToArray();
         var writing = Part(() => WriteAsync(conn, documents.Reader, tuning.OthersBatch, token));
         var folding = folders.Select(f => Part(() => f.RunAsync(token))).ToArray();
-        var reading = Part(() => ReadAsync(dataSource, folders, tuning.BlockBytes, token));
+        var reading = Part(() => ReadAsync(dataSource, folders, tuning, token));
         try
         {
             var events = await reading;
@@ -134,8 +139,18 @@ public static class ProjectionRebuilder
     }
 
     /// <summary>
-    /// Reads every event in stream order and hands it to its stream's folder: a stream always goes to
-    /// the same folder, so its events are folded in order and whole, and the folders' documents never overlap.
+    /// Reads every event once and hands it to its stream's folder: a stream always goes to the same
+    /// folder, so its events are folded in order, and the folders' documents never overlap.
+    /// <para>
+    /// The events are read in the order of the log (<c>seq_id</c>, the order the table was written in),
+    /// which PostgreSQL reads in 2.6 s at a million events against 3.8–5.0 s along the stream index,
+    /// whose rows lie all over the table (docs/benchmarks.md). A stream's documents are final once its
+    /// last event is folded: the version <c>mt_streams</c> holds, read first in the same snapshot. A
+    /// stream whose events are interleaved with others' stays open meanwhile; once
+    /// <see cref="RebuildTuning.OpenStreams"/> are open, a stream that begins is left for a second read,
+    /// in stream order, of only those streams. So memory holds at most that many streams' documents,
+    /// however the events are interleaved.
+    /// </para>
     /// <para>
     /// The columns are read as the bytes that came (<c>GetBytes</c>: UTF-8 text, Npgsql's client encoding;
     /// the event's <c>jsonb</c> in its binary form), no UTF-16 string per row: the event's JSON, its
@@ -144,42 +159,79 @@ public static class ProjectionRebuilder
     /// about a fifth of what the rebuild allocates (docs/benchmarks.md).
     /// </para>
     /// </summary>
-    private static async Task<long> ReadAsync(NpgsqlDataSource dataSource, Folder[] folders, int blockBytes, CancellationToken ct)
+    private static async Task<long> ReadAsync(NpgsqlDataSource dataSource, Folder[] folders, RebuildTuning tuning, CancellationToken ct)
     {
-        var types = new Dictionary<byte[], Type>(Utf8Key.Comparer).GetAlternateLookup<ReadOnlySpan<byte>>();
-        var tenants = new Dictionary<byte[], string>(Utf8Key.Comparer).GetAlternateLookup<ReadOnlySpan<byte>>();
-        var block = new BlockWriter(blockBytes);
-        var scratch = new byte[256];
+        var rows = new RowReader(tuning.BlockBytes);
         long events = 0;
         try
         {
             await using var conn = await dataSource.OpenConnectionAsync(ct);
+            // One snapshot, taken by the first statement after the rebuild's lock was granted, for the
+            // streams' versions and both reads of the events.
+            await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
             // PostgreSQL compiles a query this costly (its jit_above_cost) before running it; for one
             // plain index scan that costs more than it saves (about 0.3 s of the read's 2.6–3.1 s at a
             // million events, docs/benchmarks.md). Off for this transaction only.
-            await using var tx = await conn.BeginTransactionAsync(ct);
             await using (var noJit = new NpgsqlCommand("set local jit = off", conn, tx))
                 await noJit.ExecuteNonQueryAsync(ct);
-            // (tenant_id, stream_id, version) is Marten's unique index on the events: read along it, no sort.
-            await using var read = new NpgsqlCommand(
-                $"select tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data, {Envelope.HashHeaderSql} from {MartenSetup.Schema}.mt_events order by tenant_id, stream_id, version", conn, tx);
-            read.CommandTimeout = 0;
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            var lastVersions = await LastVersionsAsync(conn, tx, rows, ct);
+
+            var open = new HashSet<StreamKey>();
+            var later = new HashSet<StreamKey>();
+            await using (var read = new NpgsqlCommand($"select {EventColumns} from {MartenSetup.Schema}.mt_events order by seq_id", conn, tx))
             {
-                var streamId = reader.GetGuid(1);
-                var version = reader.GetInt64(2);
-                var typeName = Field(reader, 3, ref scratch);
-                if (!types.TryGetValue(typeName, out var type))
+                read.CommandTimeout = 0;
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                var previous = new StreamKey("", Guid.Empty);
+                var (previousLater, previousLast) = (false, UnknownVersion);
+                while (await reader.ReadAsync(ct))
                 {
-                    var name = System.Text.Encoding.UTF8.GetString(typeName);
-                    types[typeName] = type = Type.GetType(name) ?? throw new InvalidOperationException($"Unknown event type {name} (stream {streamId} v{version}).");
+                    var key = new StreamKey(rows.Tenant(reader), reader.GetGuid(1));
+                    var version = reader.GetInt64(2);
+                    if (key != previous)
+                    {
+                        previous = key;
+                        previousLater = later.Count > 0 && later.Contains(key);
+                        previousLast = lastVersions.GetValueOrDefault(key, UnknownVersion);
+                    }
+                    if (previousLater) continue;
+                    if (version > previousLast)
+                        throw new InvalidOperationException($"Event {key.Id} v{version} is beyond its stream's version in mt_streams, v{previousLast}.");
+                    var last = version == previousLast;
+                    if (last) open.Remove(key);
+                    else if (open.Add(key) && open.Count > tuning.OpenStreams)
+                    {
+                        // Too many streams open: this one, just begun, is read on its own later.
+                        open.Remove(key);
+                        later.Add(key);
+                        previousLater = true;
+                        continue;
+                    }
+                    await folders[FolderOf(key, folders.Length)].AddAsync(rows.Read(reader, key, version, last), ct);
+                    events++;
                 }
-                var tenantName = Field(reader, 0, ref scratch);
-                if (!tenants.TryGetValue(tenantName, out var tenant)) tenants[tenantName] = tenant = System.Text.Encoding.UTF8.GetString(tenantName);
-                var row = new Row(tenant, streamId, version, type, block.Copy(reader, 4), block.CopyJsonb(reader, 5, streamId, version), block.Copy(reader, 6));
-                await folders[(int)((uint)streamId.GetHashCode() % (uint)folders.Length)].AddAsync(row, ct);
-                events++;
+            }
+
+            if (later.Count > 0)
+            {
+                // The streams left over, each whole and in order, along Marten's unique index on the events.
+                await using var read = new NpgsqlCommand(
+                    $"select {EventColumns} from {MartenSetup.Schema}.mt_events where (tenant_id, stream_id) in (select * from unnest($1::varchar[], $2::uuid[])) order by tenant_id, stream_id, version", conn, tx)
+                {
+                    Parameters = { new() { Value = later.Select(k => k.Tenant).ToArray() }, new() { Value = later.Select(k => k.Id).ToArray() } },
+                };
+                read.CommandTimeout = 0;
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var key = new StreamKey(rows.Tenant(reader), reader.GetGuid(1));
+                    var version = reader.GetInt64(2);
+                    var lastVersion = lastVersions.GetValueOrDefault(key, UnknownVersion);
+                    if (version > lastVersion)
+                        throw new InvalidOperationException($"Event {key.Id} v{version} is beyond its stream's version in mt_streams, v{lastVersion}.");
+                    await folders[FolderOf(key, folders.Length)].AddAsync(rows.Read(reader, key, version, version == lastVersion), ct);
+                    events++;
+                }
             }
             foreach (var f in folders) await f.FlushAsync(ct);
             return events;
@@ -190,12 +242,67 @@ public static class ProjectionRebuilder
         }
     }
 
-    /// <summary>A column read as bytes into <paramref name="scratch"/> (grown when too small), as a span of it.</summary>
-    private static ReadOnlySpan<byte> Field(NpgsqlDataReader reader, int ordinal, ref byte[] scratch)
+    /// <summary>The columns both reads of the events take, in the order <see cref="RowReader"/> reads them.</summary>
+    private static readonly string EventColumns =
+        $"tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data, {Envelope.HashHeaderSql}";
+
+    /// <summary>A stream's version where <c>mt_streams</c> has none: its documents are written when the read ends.</summary>
+    private const long UnknownVersion = long.MaxValue;
+
+    private static int FolderOf(StreamKey key, int folders) => (int)((uint)key.Id.GetHashCode() % (uint)folders);
+
+    /// <summary>Every stream's version (its last event's), by tenant and stream.</summary>
+    private static async Task<Dictionary<StreamKey, long>> LastVersionsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RowReader rows, CancellationToken ct)
     {
-        var length = (int)reader.GetBytes(ordinal, 0, null, 0, 0);
-        if (length > scratch.Length) scratch = new byte[Math.Max(length, 2 * scratch.Length)];
-        return scratch.AsSpan(0, (int)reader.GetBytes(ordinal, 0, scratch, 0, length));
+        var versions = new Dictionary<StreamKey, long>();
+        await using var read = new NpgsqlCommand($"select tenant_id, id, version from {MartenSetup.Schema}.mt_streams where version is not null", conn, tx);
+        read.CommandTimeout = 0;
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            versions[new StreamKey(rows.Tenant(reader), reader.GetGuid(1))] = reader.GetInt64(2);
+        return versions;
+    }
+
+    /// <summary>A stream: its tenant and id.</summary>
+    private readonly record struct StreamKey(string Tenant, Guid Id);
+
+    /// <summary>Reads the columns of <see cref="EventColumns"/> as bytes (see <see cref="ReadAsync"/>).</summary>
+    private sealed class RowReader(int blockBytes)
+    {
+        private readonly Dictionary<byte[], Type>.AlternateLookup<ReadOnlySpan<byte>> types =
+            new Dictionary<byte[], Type>(Utf8Key.Comparer).GetAlternateLookup<ReadOnlySpan<byte>>();
+        private readonly Dictionary<byte[], string>.AlternateLookup<ReadOnlySpan<byte>> tenants =
+            new Dictionary<byte[], string>(Utf8Key.Comparer).GetAlternateLookup<ReadOnlySpan<byte>>();
+        private readonly BlockWriter block = new(blockBytes);
+        private byte[] scratch = new byte[256];
+
+        /// <summary>The tenant of the row (column 0), one string per tenant.</summary>
+        public string Tenant(NpgsqlDataReader reader)
+        {
+            var name = Field(reader, 0);
+            if (!tenants.TryGetValue(name, out var tenant)) tenants[name] = tenant = System.Text.Encoding.UTF8.GetString(name);
+            return tenant;
+        }
+
+        /// <summary>The rest of the event's row, its bytes copied into the shared blocks.</summary>
+        public Row Read(NpgsqlDataReader reader, StreamKey key, long version, bool last)
+        {
+            var typeName = Field(reader, 3);
+            if (!types.TryGetValue(typeName, out var type))
+            {
+                var name = System.Text.Encoding.UTF8.GetString(typeName);
+                types[typeName] = type = Type.GetType(name) ?? throw new InvalidOperationException($"Unknown event type {name} (stream {key.Id} v{version}).");
+            }
+            return new Row(key.Tenant, key.Id, version, type, block.Copy(reader, 4), block.CopyJsonb(reader, 5, key.Id, version), block.Copy(reader, 6), last);
+        }
+
+        /// <summary>A column read as bytes into the scratch buffer (grown when too small), as a span of it.</summary>
+        private ReadOnlySpan<byte> Field(NpgsqlDataReader reader, int ordinal)
+        {
+            var length = (int)reader.GetBytes(ordinal, 0, null, 0, 0);
+            if (length > scratch.Length) scratch = new byte[Math.Max(length, 2 * scratch.Length)];
+            return scratch.AsSpan(0, (int)reader.GetBytes(ordinal, 0, scratch, 0, length));
+        }
     }
 
     /// <summary>Bytes of a column, kept in a block shared by the rows read around it; <see cref="Missing"/> for SQL NULL.</summary>
@@ -264,15 +371,16 @@ public static class ProjectionRebuilder
         }
     }
 
-    /// <summary>One event as read: deserialised and folded later, by its stream's folder.</summary>
-    private sealed record Row(string Tenant, Guid StreamId, long Version, Type Type, Bytes RecordedAt, Bytes Data, Bytes ChainHash);
+    /// <summary>One event as read: deserialised and folded later, by its stream's folder; <paramref name="Last"/> when it is its stream's last.</summary>
+    private sealed record Row(string Tenant, Guid StreamId, long Version, Type Type, Bytes RecordedAt, Bytes Data, Bytes ChainHash, bool Last);
 
     /// <summary>One projected document of <see cref="Tables"/>[Table], serialised (UTF-8 JSON), ready to copy.</summary>
     private sealed record Written(int Table, string Tenant, Guid Id, byte[] Json, string DotnetType, long Version);
 
     /// <summary>
-    /// Deserialises and folds the events of the streams it is given, each stream's in order and whole,
-    /// and emits a stream's documents when the next stream begins or the read ends.
+    /// Deserialises and folds the events of the streams it is given, each stream's in order, and emits a
+    /// stream's documents after its last event, or, for a stream whose last event it was not told, when
+    /// the read ends.
     /// </summary>
     private sealed class Folder(ISerializer serializer, System.Text.Json.JsonSerializerOptions eventJson, ChannelWriter<List<Written>> documents)
     {
@@ -282,13 +390,10 @@ public static class ProjectionRebuilder
         private List<Row> chunk = new(ChunkSize);
         private readonly ArrayBufferWriter<byte> json = new(4096);
 
-        private (string Tenant, Guid Id)? current;
-        private Slot<Asset> asset;
-        private Slot<Case> @case;
-        private Slot<CourtOrderLedger> orders;
-        private Slot<CaseBalances> balances;
-        private Slot<CaseListing> listing;
-        private Slot<AssetLedger.Certificates.Certificate> certificate;
+        // The streams begun and not finished; the one the last row belonged to, without a lookup.
+        private readonly Dictionary<StreamKey, StreamFold> open = new();
+        private StreamKey currentKey;
+        private StreamFold? current;
 
         public async ValueTask AddAsync(Row row, CancellationToken ct)
         {
@@ -315,14 +420,22 @@ public static class ProjectionRebuilder
                 await foreach (var rows in queue.Reader.ReadAllAsync(ct))
                     foreach (var row in rows)
                     {
-                        if (current != (row.Tenant, row.StreamId))
+                        var key = new StreamKey(row.Tenant, row.StreamId);
+                        if (current is null || key != currentKey)
                         {
-                            await EmitAsync(ct);
-                            current = (row.Tenant, row.StreamId);
+                            if (!open.TryGetValue(key, out current)) open[key] = current = new StreamFold();
+                            currentKey = key;
                         }
-                        Fold(row);
+                        if (row.Version <= current.Version)
+                            throw new InvalidOperationException($"Event {row.StreamId} v{row.Version} was read after v{current.Version} of its stream.");
+                        Fold(current, row);
+                        if (!row.Last) continue;
+                        open.Remove(key);
+                        await EmitAsync(key, current, ct);
+                        current = null;
                     }
-                await EmitAsync(ct);
+                foreach (var (key, stream) in open) await EmitAsync(key, stream, ct);
+                open.Clear();
                 await SendOutgoingAsync(ct);
                 return 0;
             }
@@ -338,9 +451,6 @@ public static class ProjectionRebuilder
         private Row? folding;
         private Func<Instant>? recordedAt;
 
-        // The chain hash of the last event the asset fold took (its document's chainHash).
-        private Bytes assetHash;
-
         private Instant RecordedAtOfRow()
         {
             if (folding is not { } row) throw new InvalidOperationException("No event is being folded.");
@@ -348,41 +458,40 @@ public static class ProjectionRebuilder
             return IsoTime.TryParseInstant(row.RecordedAt.Span, out var at) ? at : Envelope.ParseRecordedAt(row.RecordedAt.Text, row.StreamId, row.Version);
         }
 
-        private void Fold(Row row)
+        private void Fold(StreamFold stream, Row row)
         {
             var data = System.Text.Json.JsonSerializer.Deserialize(row.Data.Span, row.Type, eventJson)
                 ?? throw new InvalidOperationException($"Event {row.StreamId} v{row.Version} is null.");
             var (streamId, version) = (row.StreamId, row.Version);
+            stream.Version = version;
             folding = row;
             recordedAt ??= RecordedAtOfRow;
             if (data is IAssetEvent)
             {
                 // The chain hash goes into the document once, when it is written (AssetProjection.Fold sets it on every event).
-                var folded = AssetProjection.FoldWithoutHash(asset.Doc, data, version, recordedAt);
-                if (!ReferenceEquals(folded, asset.Doc)) assetHash = row.ChainHash;
-                asset.Set(version, folded);
+                var folded = AssetProjection.FoldWithoutHash(stream.Asset.Doc, data, version, recordedAt);
+                if (!ReferenceEquals(folded, stream.Asset.Doc)) stream.KeepAssetHash(row.ChainHash);
+                stream.Asset.Set(version, folded);
             }
-            if (data is ICaseEvent) @case.Set(version, CaseProjection.Fold(@case.Doc, data, version));
-            if (data is IOrderEvent) orders.Set(version, CourtOrderLedgerProjection.Fold(orders.Doc, data, version));
-            if (CaseBalancesProjection.Includes(data)) balances.Set(version, CaseBalances.Evolve(balances.Doc, streamId, data));
-            if (CaseListing.Includes(data)) listing.Set(version, CaseListing.Evolve(listing.Doc, data, version));
+            if (data is ICaseEvent) stream.Case.Set(version, CaseProjection.Fold(stream.Case.Doc, data, version));
+            if (data is IOrderEvent) stream.Orders.Set(version, CourtOrderLedgerProjection.Fold(stream.Orders.Doc, data, version));
+            if (CaseBalancesProjection.Includes(data)) stream.Balances.Set(version, CaseBalances.Evolve(stream.Balances.Doc, streamId, data));
+            if (CaseListing.Includes(data)) stream.Listing.Set(version, CaseListing.Evolve(stream.Listing.Doc, data, version));
             if (data is AssetLedger.Certificates.ICertificateEvent)
-                certificate.Set(version, CertificateProjection.Fold(certificate.Doc, data, version, recordedAt));
+                stream.Certificate.Set(version, CertificateProjection.Fold(stream.Certificate.Doc, data, version, recordedAt));
             folding = null;
         }
 
         /// <summary>The finished stream's documents, serialised, to the writer (table indices into <see cref="Tables"/>).</summary>
-        private async ValueTask EmitAsync(CancellationToken ct)
+        private async ValueTask EmitAsync(StreamKey key, StreamFold stream, CancellationToken ct)
         {
-            if (current is not { } key) return;
-            if (asset.Doc is { } folded) asset.Replace(folded with { ChainHash = assetHash.Text });
-            assetHash = default;
-            await SendAsync(asset.Take(0, key, this), ct);
-            await SendAsync(@case.Take(1, key, this), ct);
-            await SendAsync(orders.Take(2, key, this), ct);
-            await SendAsync(balances.Take(3, key, this), ct);
-            await SendAsync(listing.Take(4, key, this), ct);
-            await SendAsync(certificate.Take(5, key, this), ct);
+            if (stream.Asset.Doc is { } folded) stream.Asset.Replace(folded with { ChainHash = stream.AssetHash });
+            await SendAsync(stream.Asset.Take(0, key, this), ct);
+            await SendAsync(stream.Case.Take(1, key, this), ct);
+            await SendAsync(stream.Orders.Take(2, key, this), ct);
+            await SendAsync(stream.Balances.Take(3, key, this), ct);
+            await SendAsync(stream.Listing.Take(4, key, this), ct);
+            await SendAsync(stream.Certificate.Take(5, key, this), ct);
         }
 
         // Handed over in chunks, as the rows come: one wake-up of the writer per chunk, not per document.
@@ -414,6 +523,34 @@ public static class ProjectionRebuilder
         }
     }
 
+    /// <summary>
+    /// A stream being folded: the last version read, each projection's document, and the chain hash of the
+    /// last event the asset fold took (its document's <c>chainHash</c>), copied out of the rows' blocks so
+    /// that a stream open for long holds no block.
+    /// </summary>
+    private sealed class StreamFold
+    {
+        public long Version;
+        public Slot<Asset> Asset;
+        public Slot<Case> Case;
+        public Slot<CourtOrderLedger> Orders;
+        public Slot<CaseBalances> Balances;
+        public Slot<CaseListing> Listing;
+        public Slot<AssetLedger.Certificates.Certificate> Certificate;
+        private byte[]? assetHash;
+        private int assetHashLength = -1;
+
+        public void KeepAssetHash(Bytes hash)
+        {
+            if (hash.Missing) { assetHashLength = -1; return; }
+            if (assetHash is null || assetHash.Length < hash.Length) assetHash = new byte[hash.Length];
+            hash.Span.CopyTo(assetHash);
+            assetHashLength = hash.Length;
+        }
+
+        public string? AssetHash => assetHashLength < 0 ? null : System.Text.Encoding.UTF8.GetString(assetHash!, 0, assetHashLength);
+    }
+
     /// <summary>One projection's document of the stream being folded, with the version of the last event it read.</summary>
     private struct Slot<T> where T : class
     {
@@ -430,13 +567,9 @@ public static class ProjectionRebuilder
         /// <summary>The same document amended, the version it read unchanged.</summary>
         public void Replace(T amended) => Doc = amended;
 
-        /// <summary>The document serialised (none if the projection read no event of the stream, or folded it to nothing), and the slot emptied.</summary>
-        public Written? Take(int table, (string Tenant, Guid Id) key, Folder folder)
-        {
-            var written = Doc is null ? null : new Written(table, key.Tenant, key.Id, folder.Serialise(Doc), Doc.GetType().FullName!, version);
-            this = default;
-            return written;
-        }
+        /// <summary>The document serialised (none if the projection read no event of the stream, or folded it to nothing).</summary>
+        public readonly Written? Take(int table, StreamKey key, Folder folder) =>
+            Doc is null ? null : new Written(table, key.Tenant, key.Id, folder.Serialise(Doc), Doc.GetType().FullName!, version);
     }
 
     /// <summary>Documents in flight between the folders and the writer (about 20 MB at most), in chunks of <see cref="DocumentChunk"/>.</summary>
