@@ -1,10 +1,10 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using NodaTime;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace AssetLedger.Api.Ops;
 
@@ -13,9 +13,10 @@ namespace AssetLedger.Api.Ops;
 /// wait before they are copied; the rows' bytes are kept in blocks of <paramref name="BlockBytes"/>
 /// (64 KiB: under the large-object heap's threshold); at most <paramref name="OpenStreams"/> streams are
 /// folded at once in the read in the order of the log, the others wait for the read in stream order
-/// (see <see cref="ProjectionRebuilder"/>).
+/// (see <see cref="ProjectionRebuilder"/>); the documents go to the writer as <c>COPY</c> rows in chunks
+/// of <paramref name="CopyBytes"/> (a larger document gets a chunk of its own).
 /// </summary>
-public sealed record RebuildTuning(int OthersBatch = 16_384, int BlockBytes = 64 * 1024, int OpenStreams = 65_536);
+public sealed record RebuildTuning(int OthersBatch = 16_384, int BlockBytes = 64 * 1024, int OpenStreams = 65_536, int CopyBytes = 64 * 1024);
 
 /// <summary>What one rebuild did.</summary>
 public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int> Documents, TimeSpan Elapsed, TimeSpan Reading, TimeSpan Writing);
@@ -62,6 +63,7 @@ public static class ProjectionRebuilder
         ArgumentOutOfRangeException.ThrowIfLessThan(tuning.OthersBatch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(tuning.BlockBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(tuning.OpenStreams, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(tuning.CopyBytes, 1);
         var clock = Stopwatch.StartNew();
         var serializer = store.Options.Serializer();
         var schema = MartenSetup.Schema;
@@ -95,10 +97,11 @@ public static class ProjectionRebuilder
             return task;
         }
 
-        var documents = Channel.CreateBounded<List<Written>>(new BoundedChannelOptions(DocumentQueue / DocumentChunk) { SingleReader = true });
+        var chunks = new CopyChunks(tuning.CopyBytes);
+        var documents = Channel.CreateBounded<CopyChunk>(new BoundedChannelOptions(Math.Max(1, DocumentQueueBytes / tuning.CopyBytes)) { SingleReader = true });
         var eventJson = JsonOptionsOf(serializer);
-        var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(serializer, eventJson, documents.Writer)).ToArray();
-        var writing = Part(() => WriteAsync(conn, documents.Reader, tuning.OthersBatch, token));
+        var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(serializer, eventJson, documents.Writer, chunks)).ToArray();
+        var writing = Part(() => WriteAsync(conn, documents.Reader, chunks, tuning.OthersBatch, token));
         var folding = folders.Select(f => Part(() => f.RunAsync(token))).ToArray();
         var reading = Part(() => ReadAsync(dataSource, folders, tuning, token));
         try
@@ -349,8 +352,6 @@ public static class ProjectionRebuilder
                 throw new InvalidOperationException($"Event {streamId} v{version}: its data is not jsonb of version {JsonbVersion}.");
             return raw with { Offset = raw.Offset + 1, Length = raw.Length - 1 };
         }
-
-        private const byte JsonbVersion = 1;
     }
 
     /// <summary>Byte arrays compared by content, and looked up by a span of bytes without an array.</summary>
@@ -374,15 +375,12 @@ public static class ProjectionRebuilder
     /// <summary>One event as read: deserialised and folded later, by its stream's folder; <paramref name="Last"/> when it is its stream's last.</summary>
     private sealed record Row(string Tenant, Guid StreamId, long Version, Type Type, Bytes RecordedAt, Bytes Data, Bytes ChainHash, bool Last);
 
-    /// <summary>One projected document of <see cref="Tables"/>[Table], serialised (UTF-8 JSON), ready to copy.</summary>
-    private sealed record Written(int Table, string Tenant, Guid Id, byte[] Json, string DotnetType, long Version);
-
     /// <summary>
     /// Deserialises and folds the events of the streams it is given, each stream's in order, and emits a
     /// stream's documents after its last event, or, for a stream whose last event it was not told, when
     /// the read ends.
     /// </summary>
-    private sealed class Folder(ISerializer serializer, System.Text.Json.JsonSerializerOptions eventJson, ChannelWriter<List<Written>> documents)
+    private sealed class Folder(ISerializer serializer, System.Text.Json.JsonSerializerOptions eventJson, ChannelWriter<CopyChunk> documents, CopyChunks chunks)
     {
         private const int ChunkSize = 256;
         private readonly Channel<List<Row>> queue =
@@ -436,7 +434,7 @@ public static class ProjectionRebuilder
                     }
                 foreach (var (key, stream) in open) await EmitAsync(key, stream, ct);
                 open.Clear();
-                await SendOutgoingAsync(ct);
+                for (var t = 0; t < filling.Length; t++) await SendAsync(t, ct);
                 return 0;
             }
             catch (Exception ex)
@@ -486,40 +484,42 @@ public static class ProjectionRebuilder
         private async ValueTask EmitAsync(StreamKey key, StreamFold stream, CancellationToken ct)
         {
             if (stream.Asset.Doc is { } folded) stream.Asset.Replace(folded with { ChainHash = stream.AssetHash });
-            await SendAsync(stream.Asset.Take(0, key, this), ct);
-            await SendAsync(stream.Case.Take(1, key, this), ct);
-            await SendAsync(stream.Orders.Take(2, key, this), ct);
-            await SendAsync(stream.Balances.Take(3, key, this), ct);
-            await SendAsync(stream.Listing.Take(4, key, this), ct);
-            await SendAsync(stream.Certificate.Take(5, key, this), ct);
+            await AppendAsync(0, key, stream.Asset.Doc, stream.Asset.Version, ct);
+            await AppendAsync(1, key, stream.Case.Doc, stream.Case.Version, ct);
+            await AppendAsync(2, key, stream.Orders.Doc, stream.Orders.Version, ct);
+            await AppendAsync(3, key, stream.Balances.Doc, stream.Balances.Version, ct);
+            await AppendAsync(4, key, stream.Listing.Doc, stream.Listing.Version, ct);
+            await AppendAsync(5, key, stream.Certificate.Doc, stream.Certificate.Version, ct);
         }
 
-        // Handed over in chunks, as the rows come: one wake-up of the writer per chunk, not per document.
-        private List<Written> outgoing = new(DocumentChunk);
-
-        private async ValueTask SendAsync(Written? document, CancellationToken ct)
-        {
-            if (document is null) return;
-            outgoing.Add(document);
-            if (outgoing.Count >= DocumentChunk) await SendOutgoingAsync(ct);
-        }
-
-        private async ValueTask SendOutgoingAsync(CancellationToken ct)
-        {
-            if (outgoing.Count == 0) return;
-            await documents.WriteAsync(outgoing, ct);
-            outgoing = new List<Written>(DocumentChunk);
-        }
+        // Each table's chunk being filled; handed over when full: one wake-up of the writer per chunk, not per document.
+        private readonly CopyChunk?[] filling = new CopyChunk?[Tables.Length];
+        private readonly Dictionary<string, byte[]> tenantBytes = new();
+        private readonly Dictionary<Type, byte[]> typeBytes = new();
 
         /// <summary>
-        /// The document as UTF-8 JSON, by the store's serializer (the same options as <c>ToJson</c>), written
-        /// into one reused buffer: no UTF-16 string in between, and half the bytes to hold until the copy.
+        /// The document (none if the projection read no event of the stream, or folded it to nothing) as a
+        /// row of its table's <c>COPY</c>: serialised by the store's serializer (the same options as
+        /// <c>ToJson</c>) into one reused buffer, then copied into the table's chunk with the other columns.
         /// </summary>
-        public byte[] Serialise(object document)
+        private async ValueTask AppendAsync(int table, StreamKey key, object? document, long version, CancellationToken ct)
         {
+            if (document is null) return;
             json.ResetWrittenCount();
             serializer.WriteTo(json, document);
-            return json.WrittenSpan.ToArray();
+            if (!tenantBytes.TryGetValue(key.Tenant, out var tenant)) tenantBytes[key.Tenant] = tenant = System.Text.Encoding.UTF8.GetBytes(key.Tenant);
+            var type = document.GetType();
+            if (!typeBytes.TryGetValue(type, out var typeName)) typeBytes[type] = typeName = System.Text.Encoding.UTF8.GetBytes(type.FullName!);
+            var size = CopyChunk.RowSize(tenant.Length, json.WrittenCount, typeName.Length);
+            if (filling[table] is { } full && full.Room < size) await SendAsync(table, ct);
+            (filling[table] ??= chunks.Take(table, size)).Append(tenant, key.Id, json.WrittenSpan, typeName, version);
+        }
+
+        private async ValueTask SendAsync(int table, CancellationToken ct)
+        {
+            if (filling[table] is not { } chunk) return;
+            filling[table] = null;
+            await documents.WriteAsync(chunk, ct);
         }
     }
 
@@ -554,26 +554,84 @@ public static class ProjectionRebuilder
     /// <summary>One projection's document of the stream being folded, with the version of the last event it read.</summary>
     private struct Slot<T> where T : class
     {
-        private long version;
-
         public T? Doc { get; private set; }
+
+        public long Version { get; private set; }
 
         public void Set(long eventVersion, T? folded)
         {
             Doc = folded;
-            version = eventVersion;
+            Version = eventVersion;
         }
 
         /// <summary>The same document amended, the version it read unchanged.</summary>
         public void Replace(T amended) => Doc = amended;
-
-        /// <summary>The document serialised (none if the projection read no event of the stream, or folded it to nothing).</summary>
-        public readonly Written? Take(int table, StreamKey key, Folder folder) =>
-            Doc is null ? null : new Written(table, key.Tenant, key.Id, folder.Serialise(Doc), Doc.GetType().FullName!, version);
     }
 
-    /// <summary>Documents in flight between the folders and the writer (about 20 MB at most), in chunks of <see cref="DocumentChunk"/>.</summary>
-    private const int DocumentQueue = 32_768, DocumentChunk = 64;
+    /// <summary>Bytes of <c>COPY</c> rows in flight between the folders and the writer (16 MiB at most).</summary>
+    private const int DocumentQueueBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Rows of one table in PostgreSQL's binary <c>COPY</c> format (the columns of <see cref="CopyColumns"/>),
+    /// filled by a folder and written as they are by the writer: no object per document, no array per
+    /// document's JSON, and none of Npgsql's work per column.
+    /// </summary>
+    private sealed class CopyChunk(int table, byte[] buffer)
+    {
+        public int Table { get; } = table;
+        public byte[] Buffer { get; } = buffer;
+        public int Length { get; private set; }
+        public int Rows { get; private set; }
+        public int Room => Buffer.Length - Length;
+
+        /// <summary>The bytes of a row: its field count, and each field's length and bytes (<c>jsonb</c> with its version byte).</summary>
+        public static int RowSize(int tenant, int json, int typeName) => 2 + (4 + tenant) + (4 + 16) + (4 + 1 + json) + (4 + typeName) + (4 + 8);
+
+        public void Append(ReadOnlySpan<byte> tenant, Guid id, ReadOnlySpan<byte> json, ReadOnlySpan<byte> typeName, long version)
+        {
+            var row = Buffer.AsSpan(Length, RowSize(tenant.Length, json.Length, typeName.Length));
+            BinaryPrimitives.WriteInt16BigEndian(row, 5);
+            var at = 2;
+            at += Field(row[at..], tenant);
+            BinaryPrimitives.WriteInt32BigEndian(row[at..], 16);
+            if (!id.TryWriteBytes(row[(at + 4)..], bigEndian: true, out var written) || written != 16)
+                throw new InvalidOperationException("A uuid takes 16 bytes.");
+            at += 4 + 16;
+            BinaryPrimitives.WriteInt32BigEndian(row[at..], 1 + json.Length);
+            row[at + 4] = JsonbVersion;
+            json.CopyTo(row[(at + 5)..]);
+            at += 5 + json.Length;
+            at += Field(row[at..], typeName);
+            BinaryPrimitives.WriteInt32BigEndian(row[at..], 8);
+            BinaryPrimitives.WriteInt64BigEndian(row[(at + 4)..], version);
+            Length += row.Length;
+            Rows++;
+        }
+
+        private static int Field(Span<byte> to, ReadOnlySpan<byte> value)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(to, value.Length);
+            value.CopyTo(to[4..]);
+            return 4 + value.Length;
+        }
+    }
+
+    /// <summary>The chunks' buffers, used again once written (a document larger than a chunk gets a buffer of its own, not kept).</summary>
+    private sealed class CopyChunks(int bytes)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<byte[]> free = new();
+
+        public CopyChunk Take(int table, int rowSize) =>
+            new(table, rowSize > bytes ? new byte[rowSize] : free.TryDequeue(out var buffer) ? buffer : new byte[bytes]);
+
+        public void Return(CopyChunk chunk)
+        {
+            if (chunk.Buffer.Length == bytes) free.Enqueue(chunk.Buffer);
+        }
+    }
+
+    /// <summary>The version byte that begins a <c>jsonb</c> value in the binary format.</summary>
+    private const byte JsonbVersion = 1;
 
     /// <summary>
     /// Copies the documents as they come, on the transaction's connection, which runs one <c>COPY</c> at a
@@ -582,74 +640,96 @@ public static class ProjectionRebuilder
     /// between two stretches of the assets' copy. So the other tables are mostly written while the read
     /// still goes on, instead of all after it, while one core would wait (docs/benchmarks.md).
     /// </summary>
-    private static async Task<int[]> WriteAsync(NpgsqlConnection conn, ChannelReader<List<Written>> documents, int othersBatch, CancellationToken ct)
+    private static async Task<int[]> WriteAsync(NpgsqlConnection conn, ChannelReader<CopyChunk> documents, CopyChunks chunks, int othersBatch, CancellationToken ct)
     {
         var counts = new int[Tables.Length];
-        var waiting = Tables.Select(_ => new List<Written>()).ToArray();
+        var waiting = Tables.Select(_ => new List<CopyChunk>()).ToArray();
         var waitingCount = 0;
-        NpgsqlBinaryImporter? assets = null;
+        NpgsqlRawCopyStream? assets = null;
         try
         {
             await foreach (var chunk in documents.ReadAllAsync(ct))
             {
-                foreach (var d in chunk)
+                if (chunk.Table == 0)
                 {
-                    if (d.Table == 0)
-                    {
-                        assets ??= await BeginCopyAsync(conn, 0, ct);
-                        await WriteRowAsync(assets, d, ct);
-                        counts[0]++;
-                        continue;
-                    }
-                    waiting[d.Table].Add(d);
-                    if (++waitingCount >= othersBatch) await CopyWaitingAsync();
+                    assets ??= await BeginCopyAsync(conn, 0, ct);
+                    await assets.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length), ct);
+                    counts[0] += chunk.Rows;
+                    chunks.Return(chunk);
+                    continue;
                 }
+                waiting[chunk.Table].Add(chunk);
+                waitingCount += chunk.Rows;
+                if (waitingCount >= othersBatch) await CopyWaitingAsync();
             }
             await CopyWaitingAsync();
             return counts;
         }
         finally
         {
-            if (assets is not null) await assets.DisposeAsync(); // not completed: the copy is cancelled
+            if (assets is not null) await CancelCopyAsync(assets); // not ended: nothing of it is kept
         }
 
         // The assets' copy is ended first: the connection runs one COPY at a time.
         async Task CopyWaitingAsync()
         {
-            await EndCopyAsync(assets, ct);
+            var ending = assets;
             assets = null;
+            if (ending is not null) await EndCopyAsync(ending, ct);
             for (var t = 1; t < Tables.Length; t++)
             {
                 if (waiting[t].Count == 0) continue;
-                await using var copy = await BeginCopyAsync(conn, t, ct);
-                foreach (var d in waiting[t]) await WriteRowAsync(copy, d, ct);
-                await copy.CompleteAsync(ct);
-                counts[t] += waiting[t].Count;
+                var copy = await BeginCopyAsync(conn, t, ct);
+                try
+                {
+                    foreach (var chunk in waiting[t]) await copy.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length), ct);
+                }
+                catch
+                {
+                    await CancelCopyAsync(copy);
+                    throw;
+                }
+                await EndCopyAsync(copy, ct);
+                foreach (var chunk in waiting[t])
+                {
+                    counts[t] += chunk.Rows;
+                    chunks.Return(chunk);
+                }
                 waiting[t].Clear();
             }
             waitingCount = 0;
         }
     }
 
-    // FREEZE: the table was emptied in this transaction, so its rows need no later freezing by vacuum.
-    private static Task<NpgsqlBinaryImporter> BeginCopyAsync(NpgsqlConnection conn, int table, CancellationToken ct) =>
-        conn.BeginBinaryImportAsync(
-            $"copy {MartenSetup.Schema}.{Tables[table]} (tenant_id, id, data, mt_dotnet_type, mt_version) from stdin (format binary, freeze)", ct);
+    /// <summary>The columns every document table is copied into, in the order of <see cref="CopyChunk.Append"/>.</summary>
+    private const string CopyColumns = "tenant_id, id, data, mt_dotnet_type, mt_version";
 
-    private static async Task EndCopyAsync(NpgsqlBinaryImporter? copy, CancellationToken ct)
+    // What begins and ends a binary COPY: the signature, no flags, no header extension; a field count of -1.
+    private static readonly byte[] CopyHeader = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0];
+    private static readonly byte[] CopyTrailer = [0xff, 0xff];
+
+    // FREEZE: the table was emptied in this transaction, so its rows need no later freezing by vacuum.
+    private static async Task<NpgsqlRawCopyStream> BeginCopyAsync(NpgsqlConnection conn, int table, CancellationToken ct)
     {
-        if (copy is null) return;
-        await copy.CompleteAsync(ct);
+        var copy = await conn.BeginRawBinaryCopyAsync($"copy {MartenSetup.Schema}.{Tables[table]} ({CopyColumns}) from stdin (format binary, freeze)", ct);
+        await copy.WriteAsync(CopyHeader, ct);
+        return copy;
+    }
+
+    /// <summary>Ends the copy; PostgreSQL's refusal of any of its rows (a constraint, a trigger) is thrown here.</summary>
+    private static async Task EndCopyAsync(NpgsqlRawCopyStream copy, CancellationToken ct)
+    {
+        await copy.WriteAsync(CopyTrailer, ct);
         await copy.DisposeAsync();
     }
 
-    private static async Task WriteRowAsync(NpgsqlBinaryImporter copy, Written d, CancellationToken ct)
+    /// <summary>
+    /// Abandons a copy (its rows are discarded; PostgreSQL's own error, when it refused a row, is thrown).
+    /// A write that failed on the connection has ended the copy already, and then there is nothing to cancel.
+    /// </summary>
+    private static async Task CancelCopyAsync(NpgsqlRawCopyStream copy)
     {
-        await copy.StartRowAsync(ct);
-        await copy.WriteAsync(d.Tenant, NpgsqlDbType.Varchar, ct);
-        await copy.WriteAsync(d.Id, NpgsqlDbType.Uuid, ct);
-        await copy.WriteAsync(d.Json, NpgsqlDbType.Jsonb, ct);
-        await copy.WriteAsync(d.DotnetType, NpgsqlDbType.Varchar, ct);
-        await copy.WriteAsync(d.Version, NpgsqlDbType.Bigint, ct);
+        try { await copy.CancelAsync(); }
+        catch (ObjectDisposedException) { }
     }
 }
