@@ -16,7 +16,7 @@ namespace AssetLedger.Api.Ops;
 /// (see <see cref="ProjectionRebuilder"/>); the documents go to the writer as <c>COPY</c> rows in chunks
 /// of <paramref name="CopyBytes"/> (a larger document gets a chunk of its own).
 /// </summary>
-public sealed record RebuildTuning(int OthersBatch = 16_384, int BlockBytes = 64 * 1024, int OpenStreams = 65_536, int CopyBytes = 64 * 1024);
+public sealed record RebuildTuning(int OthersBatch = 8_192, int BlockBytes = 64 * 1024, int OpenStreams = 65_536, int CopyBytes = 64 * 1024);
 
 /// <summary>What one rebuild did.</summary>
 public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int> Documents, TimeSpan Elapsed, TimeSpan Reading, TimeSpan Writing);
@@ -568,8 +568,13 @@ public static class ProjectionRebuilder
         public void Replace(T amended) => Doc = amended;
     }
 
-    /// <summary>Bytes of <c>COPY</c> rows in flight between the folders and the writer (16 MiB at most).</summary>
-    private const int DocumentQueueBytes = 16 * 1024 * 1024;
+    /// <summary>
+    /// Bytes of <c>COPY</c> rows in flight between the folders and the writer (4 MiB, about 6,000 documents,
+    /// at most): what is still queued when the read ends is written after it, while one core waits
+    /// (16 MiB and batches of 16,384 other documents left 0.54–0.57 s after the read, 4 MiB and 8,192
+    /// 0.29–0.33 s: docs/benchmarks.md).
+    /// </summary>
+    private const int DocumentQueueBytes = 4 * 1024 * 1024;
 
     /// <summary>
     /// Rows of one table in PostgreSQL's binary <c>COPY</c> format (the columns of <see cref="CopyColumns"/>),

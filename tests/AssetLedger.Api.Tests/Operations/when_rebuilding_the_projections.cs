@@ -44,7 +44,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         }
     }
 
-    /// <summary>With the default sizes (batches of 16,384 documents, blocks of 64 KiB, 65,536 streams open);
+    /// <summary>With the default sizes (batches of 8,192 documents, blocks of 64 KiB, 65,536 streams open, chunks of 64 KiB);
     /// with batches of 1 and 2 the assets' copy is closed and opened again between every few documents,
     /// with blocks of 1 and 600 bytes the columns take new blocks all the time (one block per value, or a
     /// few values to a block), and with 0 or 1 streams open nearly every stream (all with more than one
@@ -163,8 +163,8 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
     /// database's own error, and leave every document as it was.
     /// </summary>
     [Theory]
-    [InlineData("mt_doc_asset", 16_384)]
-    [InlineData("mt_doc_case", 16_384)]
+    [InlineData("mt_doc_asset", 8_192)]
+    [InlineData("mt_doc_case", 8_192)]
     [InlineData("mt_doc_asset", 1)]
     [InlineData("mt_doc_case", 1)]
     public async Task a_rebuild_whose_copy_fails_surfaces_the_error_and_changes_nothing(string table, int othersBatch)
