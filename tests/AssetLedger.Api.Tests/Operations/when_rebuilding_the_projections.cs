@@ -190,6 +190,31 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         foreach (var t in ProjectionRebuilder.Tables) Assert.Equal(before[t], after[t]);
     }
 
+    /// <summary>
+    /// An event whose .NET type no longer exists stops the rebuild while it reads, names the event, and
+    /// changes nothing; with blocks of 64 bytes the rows read before it are spread over many blocks.
+    /// </summary>
+    [Theory]
+    [InlineData(64 * 1024)]
+    [InlineData(64)]
+    public async Task an_event_of_an_unknown_type_fails_the_rebuild_and_changes_nothing(int blockBytes)
+    {
+        await ScenarioAsync(Desk.NL);
+        await ScenarioAsync(Desk.ES);
+        var before = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
+        await ExecuteAsync("""
+            update assetledger.mt_events set mt_dotnet_type = 'AssetLedger.NoSuchEvent, AssetLedger.Core'
+            where seq_id = (select min(seq_id) + 3 from assetledger.mt_events)
+            """);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ProjectionRebuilder.RebuildAsync(
+            Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, new RebuildTuning(BlockBytes: blockBytes), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Unknown event type AssetLedger.NoSuchEvent", refused.Message);
+
+        var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
+        foreach (var t in ProjectionRebuilder.Tables) Assert.Equal(before[t], after[t]);
+    }
+
     private async Task ExecuteAsync(string sql)
     {
         await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
