@@ -99,8 +99,8 @@ public static class ProjectionRebuilder
 
         var chunks = new CopyChunks(tuning.CopyBytes);
         var documents = Channel.CreateBounded<CopyChunk>(new BoundedChannelOptions(Math.Max(1, DocumentQueueBytes / tuning.CopyBytes)) { SingleReader = true });
-        var eventJson = JsonOptionsOf(serializer);
-        var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(serializer, eventJson, documents.Writer, chunks)).ToArray();
+        var json = JsonOptionsOf(serializer);
+        var folders = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => new Folder(json, documents.Writer, chunks)).ToArray();
         var writing = Part(() => WriteAsync(conn, documents.Reader, chunks, tuning.OthersBatch, token));
         var folding = folders.Select(f => Part(() => f.RunAsync(token))).ToArray();
         var reading = Part(() => ReadAsync(dataSource, folders, tuning, token));
@@ -130,8 +130,9 @@ public static class ProjectionRebuilder
 
     /// <summary>
     /// The options of the store's own serializer (Marten's <c>Configure</c> hands over the instance it
-    /// uses), so that an event is deserialised straight from the bytes read: the serializer's
-    /// <c>FromJson</c> takes a stream, which it copies into a buffer of its own first.
+    /// uses), so that an event is deserialised straight from the bytes read (the serializer's
+    /// <c>FromJson</c> takes a stream, which it copies into a buffer of its own first) and a document
+    /// serialised through one writer per folder (its <c>WriteTo</c> makes a new one every time).
     /// </summary>
     private static System.Text.Json.JsonSerializerOptions JsonOptionsOf(ISerializer serializer)
     {
@@ -380,7 +381,7 @@ public static class ProjectionRebuilder
     /// stream's documents after its last event, or, for a stream whose last event it was not told, when
     /// the read ends.
     /// </summary>
-    private sealed class Folder(ISerializer serializer, System.Text.Json.JsonSerializerOptions eventJson, ChannelWriter<CopyChunk> documents, CopyChunks chunks)
+    private sealed class Folder(System.Text.Json.JsonSerializerOptions options, ChannelWriter<CopyChunk> documents, CopyChunks chunks)
     {
         private const int ChunkSize = 256;
         private readonly Channel<List<Row>> queue =
@@ -458,7 +459,7 @@ public static class ProjectionRebuilder
 
         private void Fold(StreamFold stream, Row row)
         {
-            var data = System.Text.Json.JsonSerializer.Deserialize(row.Data.Span, row.Type, eventJson)
+            var data = System.Text.Json.JsonSerializer.Deserialize(row.Data.Span, row.Type, options)
                 ?? throw new InvalidOperationException($"Event {row.StreamId} v{row.Version} is null.");
             var (streamId, version) = (row.StreamId, row.Version);
             stream.Version = version;
@@ -495,21 +496,28 @@ public static class ProjectionRebuilder
         // Each table's chunk being filled; handed over when full: one wake-up of the writer per chunk, not per document.
         private readonly CopyChunk?[] filling = new CopyChunk?[Tables.Length];
         private readonly Dictionary<string, byte[]> tenantBytes = new();
-        private readonly Dictionary<Type, byte[]> typeBytes = new();
+        private readonly Dictionary<Type, (byte[] Name, System.Text.Json.Serialization.Metadata.JsonTypeInfo Json)> documentTypes = new();
+        private System.Text.Json.Utf8JsonWriter? writer;
 
         /// <summary>
         /// The document (none if the projection read no event of the stream, or folded it to nothing) as a
-        /// row of its table's <c>COPY</c>: serialised by the store's serializer (the same options as
-        /// <c>ToJson</c>) into one reused buffer, then copied into the table's chunk with the other columns.
+        /// row of its table's <c>COPY</c>: serialised with the store serializer's own options, as its
+        /// <c>WriteTo</c> does but through one reused writer and the type's metadata looked up once, into one
+        /// reused buffer, then copied into the table's chunk with the other columns.
         /// </summary>
         private async ValueTask AppendAsync(int table, StreamKey key, object? document, long version, CancellationToken ct)
         {
             if (document is null) return;
-            json.ResetWrittenCount();
-            serializer.WriteTo(json, document);
-            if (!tenantBytes.TryGetValue(key.Tenant, out var tenant)) tenantBytes[key.Tenant] = tenant = System.Text.Encoding.UTF8.GetBytes(key.Tenant);
             var type = document.GetType();
-            if (!typeBytes.TryGetValue(type, out var typeName)) typeBytes[type] = typeName = System.Text.Encoding.UTF8.GetBytes(type.FullName!);
+            if (!documentTypes.TryGetValue(type, out var documentType))
+                documentTypes[type] = documentType = (System.Text.Encoding.UTF8.GetBytes(type.FullName!), options.GetTypeInfo(type));
+            json.ResetWrittenCount();
+            if (writer is null) writer = new System.Text.Json.Utf8JsonWriter(json);
+            else writer.Reset(json);
+            System.Text.Json.JsonSerializer.Serialize(writer, document, documentType.Json);
+            writer.Flush();
+            if (!tenantBytes.TryGetValue(key.Tenant, out var tenant)) tenantBytes[key.Tenant] = tenant = System.Text.Encoding.UTF8.GetBytes(key.Tenant);
+            var typeName = documentType.Name;
             var size = CopyChunk.RowSize(tenant.Length, json.WrittenCount, typeName.Length);
             if (filling[table] is { } full && full.Room < size) await SendAsync(table, ct);
             (filling[table] ??= chunks.Take(table, size)).Append(tenant, key.Id, json.WrittenSpan, typeName, version);
