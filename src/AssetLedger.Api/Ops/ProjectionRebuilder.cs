@@ -182,7 +182,7 @@ public static class ProjectionRebuilder
 
             var open = new HashSet<StreamKey>();
             var later = new HashSet<StreamKey>();
-            await using (var read = new NpgsqlCommand($"select {EventColumns} from {MartenSetup.Schema}.mt_events order by seq_id", conn, tx))
+            await using (var read = new NpgsqlCommand($"select {EventColumns} from {MartenSetup.Schema}.mt_events where {NotTombstone} order by seq_id", conn, tx))
             {
                 read.CommandTimeout = 0;
                 await using var reader = await read.ExecuteReaderAsync(ct);
@@ -220,7 +220,7 @@ public static class ProjectionRebuilder
             {
                 // The streams left over, each whole and in order, along Marten's unique index on the events.
                 await using var read = new NpgsqlCommand(
-                    $"select {EventColumns} from {MartenSetup.Schema}.mt_events where (tenant_id, stream_id) in (select * from unnest($1::varchar[], $2::uuid[])) order by tenant_id, stream_id, version", conn, tx)
+                    $"select {EventColumns} from {MartenSetup.Schema}.mt_events where {NotTombstone} and (tenant_id, stream_id) in (select * from unnest($1::varchar[], $2::uuid[])) order by tenant_id, stream_id, version", conn, tx)
                 {
                     Parameters = { new() { Value = later.Select(k => k.Tenant).ToArray() }, new() { Value = later.Select(k => k.Id).ToArray() } },
                 };
@@ -249,6 +249,13 @@ public static class ProjectionRebuilder
     /// <summary>The columns both reads of the events take, in the order <see cref="RowReader"/> reads them.</summary>
     private static readonly string EventColumns =
         $"tenant_id, stream_id, version, mt_dotnet_type, {Envelope.RecordedAtHeaderSql}, data, {Envelope.HashHeaderSql}";
+
+    /// <summary>
+    /// Marten's tombstones (the events it writes into a stream of its own when an append failed, to keep
+    /// the sequence whole) are no event of the ledger, and their stream's version in <c>mt_streams</c> stays
+    /// 0; every reader of the log leaves them out (the audit chain's too).
+    /// </summary>
+    private const string NotTombstone = "type <> 'tombstone'";
 
     /// <summary>A stream's version where <c>mt_streams</c> has none: its documents are written when the read ends.</summary>
     private const long UnknownVersion = long.MaxValue;
