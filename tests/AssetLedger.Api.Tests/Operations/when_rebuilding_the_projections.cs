@@ -108,11 +108,9 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         var before = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
         await ExecuteAsync("update assetledger.mt_streams set version = version + 5");
 
-        await ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store,
-            new RebuildTuning(OpenStreams: openStreams), CancellationToken.None);
+        await RebuildAsync(new RebuildTuning(OpenStreams: openStreams));
 
-        var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
-        foreach (var t in ProjectionRebuilder.Tables) Assert.Equal(before[t], after[t]);
+        await AssertDocumentsAsync(before);
     }
 
     /// <summary>
@@ -128,12 +126,10 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         var before = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
         await ExecuteAsync("update assetledger.mt_streams set version = version - 1 where version > 1");
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ProjectionRebuilder.RebuildAsync(
-            Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, new RebuildTuning(OpenStreams: openStreams), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => RebuildAsync(new RebuildTuning(OpenStreams: openStreams)));
         Assert.Contains("beyond its stream's version in mt_streams", refused.Message);
 
-        var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
-        foreach (var t in ProjectionRebuilder.Tables) Assert.Equal(before[t], after[t]);
+        await AssertDocumentsAsync(before);
     }
 
     [Fact]
@@ -150,7 +146,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         }
         Assert.NotEqual(before["mt_doc_case"], (await FaultDatabase.DocumentsAsync(Fixture.ConnectionString))["mt_doc_case"]);
 
-        await ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, CancellationToken.None);
+        await RebuildAsync(new RebuildTuning());
 
         var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
         Assert.Equal(before["mt_doc_case"], after["mt_doc_case"]);
@@ -178,7 +174,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
             """);
         try
         {
-            var rebuild = ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, new RebuildTuning(OthersBatch: othersBatch), CancellationToken.None);
+            var rebuild = RebuildAsync(new RebuildTuning(OthersBatch: othersBatch));
             var refused = await Assert.ThrowsAsync<PostgresException>(() => rebuild.WaitAsync(TimeSpan.FromSeconds(60)));
             Assert.Contains("refused by the test", refused.MessageText);
         }
@@ -186,8 +182,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         {
             await ExecuteAsync($"drop trigger al_test_refuse on assetledger.{table}; drop function assetledger.al_test_refuse()");
         }
-        var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
-        foreach (var t in ProjectionRebuilder.Tables) Assert.Equal(before[t], after[t]);
+        await AssertDocumentsAsync(before);
     }
 
     /// <summary>
@@ -209,12 +204,10 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
             from generate_series(1, 3) n
             """);
 
-        var report = await ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store,
-            new RebuildTuning(OpenStreams: openStreams), CancellationToken.None);
+        var report = await RebuildAsync(new RebuildTuning(OpenStreams: openStreams));
 
         Assert.Equal(await Fixture.EventCountAsync(), report.Events);
-        var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
-        foreach (var t in ProjectionRebuilder.Tables) Assert.Equal(before[t], after[t]);
+        await AssertDocumentsAsync(before);
     }
 
     /// <summary>
@@ -234,10 +227,18 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
             where seq_id = (select min(seq_id) + 3 from assetledger.mt_events)
             """);
 
-        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ProjectionRebuilder.RebuildAsync(
-            Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, new RebuildTuning(BlockBytes: blockBytes), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60)));
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => RebuildAsync(new RebuildTuning(BlockBytes: blockBytes)).WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("Unknown event type AssetLedger.NoSuchEvent", refused.Message);
 
+        await AssertDocumentsAsync(before);
+    }
+
+    private Task<RebuildReport> RebuildAsync(RebuildTuning tuning) =>
+        ProjectionRebuilder.RebuildAsync(Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>(), Fixture.Store, tuning, CancellationToken.None);
+
+    /// <summary>Every projected table holds exactly the documents it held before.</summary>
+    private async Task AssertDocumentsAsync(Dictionary<string, List<string>> before)
+    {
         var after = await FaultDatabase.DocumentsAsync(Fixture.ConnectionString);
         foreach (var t in ProjectionRebuilder.Tables) Assert.Equal(before[t], after[t]);
     }
