@@ -16,7 +16,7 @@ namespace AssetLedger.Api.Ops;
 /// (see <see cref="ProjectionRebuilder"/>); the documents go to the writer as <c>COPY</c> rows in chunks
 /// of <paramref name="CopyBytes"/> (a larger document gets a chunk of its own).
 /// </summary>
-public sealed record RebuildTuning(int OthersBatch = 8_192, int BlockBytes = 64 * 1024, int OpenStreams = 65_536, int CopyBytes = 64 * 1024);
+public sealed record RebuildTuning(int OthersBatch = 8_192, int BlockBytes = 64 * 1024, int OpenStreams = 262_144, int CopyBytes = 64 * 1024);
 
 /// <summary>What one rebuild did.</summary>
 public sealed record RebuildReport(long Events, IReadOnlyDictionary<string, int> Documents, TimeSpan Elapsed, TimeSpan Reading, TimeSpan Writing);

@@ -15,13 +15,30 @@ public static class RebuildCommand
     {
         exitCode = 0;
         if (args.Length == 0 || args[0] != "rebuild") return false;
-        if (!CommandLine.TryConfigure(args, out _, out var connectionString))
+        if (!CommandLine.TryConfigure(args, out var config, out var connectionString) || TuningFrom(config) is not { } tuning)
         {
             exitCode = 2;
             return true;
         }
-        exitCode = RestartWithoutTieredPgo(args) ?? RunAsync(connectionString).GetAwaiter().GetResult();
+        exitCode = RestartWithoutTieredPgo(args) ?? RunAsync(connectionString, tuning).GetAwaiter().GetResult();
         return true;
+    }
+
+    /// <summary>The setting for how many streams the rebuild may hold open at once (<see cref="RebuildTuning.OpenStreams"/>).</summary>
+    public const string OpenStreamsSetting = "Rebuild:OpenStreams";
+
+    /// <summary>
+    /// The rebuild's sizes from the configuration: <c>Rebuild:OpenStreams</c> (environment
+    /// <c>Rebuild__OpenStreams</c>, a whole number from 0), the default otherwise. Null, with the reason
+    /// on standard error, when it is set to anything else.
+    /// </summary>
+    public static RebuildTuning? TuningFrom(IConfiguration config)
+    {
+        var defaults = new RebuildTuning();
+        if (config[OpenStreamsSetting] is not { } text) return defaults;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var open)) return defaults with { OpenStreams = open };
+        Console.Error.WriteLine($"{OpenStreamsSetting} must be a whole number from 0 (streams held open at once), not '{text}'.");
+        return null;
     }
 
     /// <summary>The runtime setting the command starts itself again with, unless its environment already sets it.</summary>
@@ -49,11 +66,11 @@ public static class RebuildCommand
         return child.ExitCode;
     }
 
-    private static async Task<int> RunAsync(string connectionString)
+    private static async Task<int> RunAsync(string connectionString, RebuildTuning tuning)
     {
         await using var dataSource = MartenSetup.BuildDataSource(connectionString);
         using var store = new DocumentStore(MartenSetup.Options(dataSource, autoCreate: false));
-        var report = await ProjectionRebuilder.RebuildAsync(dataSource, store, CancellationToken.None);
+        var report = await ProjectionRebuilder.RebuildAsync(dataSource, store, tuning, CancellationToken.None);
         foreach (var (table, count) in report.Documents)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{table}: {count} documents"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -44,7 +44,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         }
     }
 
-    /// <summary>With the default sizes (batches of 8,192 documents, blocks of 64 KiB, 65,536 streams open, chunks of 64 KiB);
+    /// <summary>With the default sizes (batches of 8,192 documents, blocks of 64 KiB, 262,144 streams open, chunks of 64 KiB);
     /// with batches of 1 and 2 the assets' copy is closed and opened again between every few documents,
     /// with blocks of 1 and 600 bytes the columns take new blocks all the time (one block per value, or a
     /// few values to a block), and with 0 or 1 streams open nearly every stream (all with more than one
@@ -100,7 +100,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
     /// such) is still written, when the read ends, and the same as the inline projection wrote it.
     /// </summary>
     [Theory]
-    [InlineData(65_536)]
+    [InlineData(262_144)]
     [InlineData(0)]
     public async Task a_stream_whose_recorded_version_is_ahead_of_its_events_is_still_written(int openStreams)
     {
@@ -118,7 +118,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
     /// were written: the rebuild refuses, naming the event, and changes nothing.
     /// </summary>
     [Theory]
-    [InlineData(65_536)]
+    [InlineData(262_144)]
     [InlineData(0)]
     public async Task an_event_beyond_its_streams_recorded_version_fails_the_rebuild_and_changes_nothing(int openStreams)
     {
@@ -191,7 +191,7 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
     /// leaves them out, in both of its reads, and writes the same documents.
     /// </summary>
     [Theory]
-    [InlineData(65_536)]
+    [InlineData(262_144)]
     [InlineData(0)]
     public async Task martens_tombstones_are_left_out(int openStreams)
     {
