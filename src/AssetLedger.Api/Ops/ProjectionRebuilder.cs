@@ -199,10 +199,18 @@ public static class ProjectionRebuilder
                         previousLast = lastVersions.GetValueOrDefault(key, UnknownVersion);
                     }
                     if (previousLater) continue;
-                    if (version > previousLast)
-                        throw new InvalidOperationException($"Event {key.Id} v{version} is beyond its stream's version in mt_streams, v{previousLast}.");
+                    var recorded = previousLast < 0 ? ~previousLast : previousLast;
+                    if (version > recorded)
+                        throw new InvalidOperationException($"Event {key.Id} v{version} is beyond its stream's version in mt_streams, v{recorded}.");
+                    if (previousLast < 0)
+                        throw new InvalidOperationException($"Event {key.Id} v{version} comes after its stream's last event, v{recorded}, in the log.");
                     var last = version == previousLast;
-                    if (last) open.Remove(key);
+                    if (last)
+                    {
+                        // Written once this event is folded: any later event of the stream would be lost, so it is refused.
+                        open.Remove(key);
+                        lastVersions[key] = previousLast = ~previousLast;
+                    }
                     else if (open.Add(key) && open.Count > tuning.OpenStreams)
                     {
                         // Too many streams open: this one, just begun, is read on its own later.
@@ -220,7 +228,7 @@ public static class ProjectionRebuilder
             {
                 // The streams left over, each whole and in order, along Marten's unique index on the events.
                 await using var read = new NpgsqlCommand(
-                    $"select {EventColumns} from {MartenSetup.Schema}.mt_events where {NotTombstone} and (tenant_id, stream_id) in (select * from unnest($1::varchar[], $2::uuid[])) order by tenant_id, stream_id, version", conn, tx)
+                    $"select {EventColumns} from {MartenSetup.Schema}.mt_events where (tenant_id, stream_id) in (select * from unnest($1::varchar[], $2::uuid[])) order by tenant_id, stream_id, version", conn, tx)
                 {
                     Parameters = { new() { Value = later.Select(k => k.Tenant).ToArray() }, new() { Value = later.Select(k => k.Id).ToArray() } },
                 };
@@ -253,11 +261,15 @@ public static class ProjectionRebuilder
     /// <summary>
     /// Marten's tombstones (the events it writes into a stream of its own when an append failed, to keep
     /// the sequence whole) are no event of the ledger, and their stream's version in <c>mt_streams</c> stays
-    /// 0; every reader of the log leaves them out (the audit chain's too).
+    /// 0; every reader of the log leaves them out (the audit chain's too). The second read takes only
+    /// streams the first one saw, so none of them.
     /// </summary>
     private const string NotTombstone = "type <> 'tombstone'";
 
-    /// <summary>A stream's version where <c>mt_streams</c> has none: its documents are written when the read ends.</summary>
+    /// <summary>
+    /// A stream's version where <c>mt_streams</c> has none: its documents are written when the read ends.
+    /// (A stream whose documents were written has its version's complement, below 0, in the first read.)
+    /// </summary>
     private const long UnknownVersion = long.MaxValue;
 
     private static int FolderOf(StreamKey key, int folders) => (int)((uint)key.Id.GetHashCode() % (uint)folders);
