@@ -200,8 +200,7 @@ public static class ProjectionRebuilder
                     }
                     if (previousLater) continue;
                     var recorded = previousLast < 0 ? ~previousLast : previousLast;
-                    if (version > recorded)
-                        throw new InvalidOperationException($"Event {key.Id} v{version} is beyond its stream's version in mt_streams, v{recorded}.");
+                    if (version > recorded) throw Beyond(key, version, recorded);
                     if (previousLast < 0)
                         throw new InvalidOperationException($"Event {key.Id} v{version} comes after its stream's last event, v{recorded}, in the log.");
                     var last = version == previousLast;
@@ -219,8 +218,7 @@ public static class ProjectionRebuilder
                         previousLater = true;
                         continue;
                     }
-                    await folders[FolderOf(key, folders.Length)].AddAsync(rows.Read(reader, key, version, last), ct);
-                    events++;
+                    await HandAsync(reader, key, version, last);
                 }
             }
 
@@ -239,10 +237,8 @@ public static class ProjectionRebuilder
                     var key = new StreamKey(rows.Tenant(reader), reader.GetGuid(1));
                     var version = reader.GetInt64(2);
                     var lastVersion = lastVersions.GetValueOrDefault(key, UnknownVersion);
-                    if (version > lastVersion)
-                        throw new InvalidOperationException($"Event {key.Id} v{version} is beyond its stream's version in mt_streams, v{lastVersion}.");
-                    await folders[FolderOf(key, folders.Length)].AddAsync(rows.Read(reader, key, version, version == lastVersion), ct);
-                    events++;
+                    if (version > lastVersion) throw Beyond(key, version, lastVersion);
+                    await HandAsync(reader, key, version, version == lastVersion);
                 }
             }
             foreach (var f in folders) await f.FlushAsync(ct);
@@ -252,7 +248,17 @@ public static class ProjectionRebuilder
         {
             foreach (var f in folders) f.Complete();
         }
+
+        // The row to its stream's folder (a stream always goes to the same one).
+        ValueTask HandAsync(NpgsqlDataReader reader, StreamKey key, long version, bool last)
+        {
+            events++;
+            return folders[(int)((uint)key.Id.GetHashCode() % (uint)folders.Length)].AddAsync(rows.Read(reader, key, version, last), ct);
+        }
     }
+
+    private static InvalidOperationException Beyond(StreamKey key, long version, long recorded) =>
+        new($"Event {key.Id} v{version} is beyond its stream's version in mt_streams, v{recorded}.");
 
     /// <summary>The columns both reads of the events take, in the order <see cref="RowReader"/> reads them.</summary>
     private static readonly string EventColumns =
@@ -271,8 +277,6 @@ public static class ProjectionRebuilder
     /// (A stream whose documents were written has its version's complement, below 0, in the first read.)
     /// </summary>
     private const long UnknownVersion = long.MaxValue;
-
-    private static int FolderOf(StreamKey key, int folders) => (int)((uint)key.Id.GetHashCode() % (uint)folders);
 
     /// <summary>Every stream's version (its last event's), by tenant and stream.</summary>
     private static async Task<Dictionary<StreamKey, long>> LastVersionsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RowReader rows, CancellationToken ct)
@@ -685,9 +689,7 @@ public static class ProjectionRebuilder
                 if (chunk.Table == 0)
                 {
                     assets ??= await BeginCopyAsync(conn, 0, ct);
-                    await assets.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length), ct);
-                    counts[0] += chunk.Rows;
-                    chunks.Return(chunk);
+                    await WriteChunkAsync(assets, chunk);
                     continue;
                 }
                 waiting[chunk.Table].Add(chunk);
@@ -714,7 +716,7 @@ public static class ProjectionRebuilder
                 var copy = await BeginCopyAsync(conn, t, ct);
                 try
                 {
-                    foreach (var chunk in waiting[t]) await copy.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length), ct);
+                    foreach (var chunk in waiting[t]) await WriteChunkAsync(copy, chunk);
                 }
                 catch
                 {
@@ -722,14 +724,18 @@ public static class ProjectionRebuilder
                     throw;
                 }
                 await EndCopyAsync(copy, ct);
-                foreach (var chunk in waiting[t])
-                {
-                    counts[t] += chunk.Rows;
-                    chunks.Return(chunk);
-                }
                 waiting[t].Clear();
             }
             waitingCount = 0;
+        }
+
+        // Once written the bytes are Npgsql's (in its buffer, or sent): the chunk's buffer is free again.
+        // The counts are reported only if every copy ends well.
+        async Task WriteChunkAsync(NpgsqlRawCopyStream copy, CopyChunk chunk)
+        {
+            await copy.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length), ct);
+            counts[chunk.Table] += chunk.Rows;
+            chunks.Return(chunk);
         }
     }
 
