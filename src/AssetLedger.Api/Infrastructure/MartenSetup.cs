@@ -215,6 +215,7 @@ public static class MartenSetup
                 IsoTime.AddConverters(o);
                 o.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
                 Polymorphism.Configure(o);
+                ((System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver)o.TypeInfoResolver!).Modifiers.Add(JsonbKeyOrder.Apply);
             });
         opts.AutoCreateSchemaObjects = autoCreate ? AutoCreate.CreateOrUpdate : AutoCreate.None;
 

@@ -1,3 +1,4 @@
+using AssetLedger.Api.Infrastructure;
 using AssetLedger.Api.Ops;
 using AssetLedger.Api.Tests.Distribution;
 using AssetLedger.Api.Tests.Faults;
@@ -259,6 +260,81 @@ public sealed class when_rebuilding_the_projections(ApiFixture fixture) : ApiTes
         Assert.Contains("Unknown event type AssetLedger.NoSuchEvent", refused.Message);
 
         await AssertDocumentsAsync(before);
+    }
+
+    /// <summary>
+    /// The store's serializer writes every object's keys in the order <c>jsonb</c> keeps them
+    /// (<see cref="JsonbKeyOrder"/>), which spares PostgreSQL its sort of the keys. PostgreSQL's own
+    /// order of a set of names of every UTF-8 length, cases and scripts is the comparer's.
+    /// </summary>
+    [Fact]
+    public async Task the_store_orders_names_as_jsonb_does()
+    {
+        string[] names = ["id", "b", "B", "a", "Z", "_", "é", "zz", "ab", "aé", "abc", "ÿ", "Ā", "ａ", "€", "𝄞", "abcd", "caseId", "orders", "Orders", "hasDeadlines"];
+        await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select jsonb_object_keys($1::jsonb)", conn)
+        {
+            Parameters = { new() { Value = System.Text.Json.JsonSerializer.Serialize(names.ToDictionary(n => n, _ => 0)) } },
+        };
+        var stored = new List<string>();
+        await using (var reader = await cmd.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) stored.Add(reader.GetString(0));
+
+        Assert.Equal(names.Length, stored.Count);
+        Assert.Equal(stored, names.OrderBy(n => n, JsonbKeyOrder.Comparer));
+        Assert.NotEqual(stored, names.Order(StringComparer.Ordinal)); // the set tells the two orders apart
+    }
+
+    /// <summary>
+    /// Every event and document the scenario stored, read back and serialised again by the store's
+    /// serializer, comes out with the keys of every object in the very order PostgreSQL returns them.
+    /// </summary>
+    [Fact]
+    public async Task the_store_writes_every_object_in_jsonbs_order_of_keys()
+    {
+        await ScenarioAsync(Desk.NL);
+        await ScenarioAsync(Desk.ES);
+        System.Text.Json.JsonSerializerOptions? options = null;
+        ((Marten.Services.SystemTextJsonSerializer)Fixture.Store.Options.Serializer()).Configure(o => options = o);
+        Type[] known = [typeof(ProjectionRebuilder), typeof(AssetLedger.Core.Money.Money)];
+        Type TypeOf(string name) =>
+            Type.GetType(name) ?? known.Select(t => t.Assembly.GetType(name)).FirstOrDefault(t => t is not null)
+            ?? throw new InvalidOperationException($"no type {name}");
+
+        await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
+        await conn.OpenAsync();
+        var checkedObjects = 0;
+        foreach (var table in ProjectionRebuilder.Tables.Append("mt_events"))
+        {
+            await using var cmd = new NpgsqlCommand($"select data::text, mt_dotnet_type from assetledger.{table} where mt_dotnet_type is not null", conn);
+            await using var reader = await cmd.ExecuteReaderAsync();
+            var rows = 0;
+            while (await reader.ReadAsync())
+            {
+                var stored = reader.GetString(0);
+                var value = System.Text.Json.JsonSerializer.Deserialize(stored, TypeOf(reader.GetString(1)), options)!;
+                var written = System.Text.Json.JsonSerializer.Serialize(value, value.GetType(), options);
+                using var a = System.Text.Json.JsonDocument.Parse(stored);
+                using var b = System.Text.Json.JsonDocument.Parse(written);
+                checkedObjects += SameKeyOrder(a.RootElement, b.RootElement, $"{table} {reader.GetString(1)}");
+                rows++;
+            }
+            Assert.True(rows > 0, $"{table} holds nothing to check");
+        }
+        Assert.True(checkedObjects > 100, $"only {checkedObjects} objects checked");
+
+        static int SameKeyOrder(System.Text.Json.JsonElement stored, System.Text.Json.JsonElement written, string where)
+        {
+            Assert.Equal(stored.ValueKind, written.ValueKind);
+            if (stored.ValueKind == System.Text.Json.JsonValueKind.Array)
+                return stored.EnumerateArray().Zip(written.EnumerateArray()).Sum(p => SameKeyOrder(p.First, p.Second, where));
+            if (stored.ValueKind != System.Text.Json.JsonValueKind.Object) return 0;
+            var (s, w) = (stored.EnumerateObject().ToArray(), written.EnumerateObject().ToArray());
+            Assert.True(s.Select(p => p.Name).SequenceEqual(w.Select(p => p.Name)),
+                $"{where}: stored {string.Join(",", s.Select(p => p.Name))}, written {string.Join(",", w.Select(p => p.Name))}");
+            return 1 + s.Zip(w).Sum(p => SameKeyOrder(p.First.Value, p.Second.Value, where));
+        }
     }
 
     private Task<RebuildReport> RebuildAsync(RebuildTuning tuning) =>
