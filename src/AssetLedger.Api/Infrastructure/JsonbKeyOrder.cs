@@ -23,9 +23,8 @@ public static class JsonbKeyOrder
     public static void Apply(JsonTypeInfo info)
     {
         if (info.Kind != JsonTypeInfoKind.Object || info.Properties.Count < 2) return;
-        var ordered = info.Properties.ToArray();
         // A stable sort (OrderBy), so two properties of one name keep their order and STJ still refuses them.
-        ordered = ordered.OrderBy(p => p.Name, Comparer).ToArray();
+        var ordered = info.Properties.OrderBy(p => p.Name, Comparer).ToArray();
         info.Properties.Clear();
         for (var i = 0; i < ordered.Length; i++)
         {
