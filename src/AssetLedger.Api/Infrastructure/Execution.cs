@@ -194,9 +194,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             // One connection for the whole command (reads, chain heads, commit): one pool checkout.
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            var options = Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: true);
-            options.TenantId = ctx.Caller.Jurisdiction;
-            await using var session = store.LightweightSession(options);
+            await using var session = OpenWriteSession(store, transaction, ctx.Caller.Jurisdiction, out var commit);
 
             // The first attempt does not read the key's record: a new key is the common case, and
             // the record's primary key refuses a used one at commit, in the same transaction as the
@@ -222,7 +220,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             await SealAsync(chain, session, connection, ctx, command.Route, command.StreamId, now, head, ct);
             try
             {
-                await CommitAsync(statusCache, session, ctx.Caller.Jurisdiction, ct);
+                await CommitAsync(statusCache, session, commit, ctx.Caller.Jurisdiction, ct);
                 return outcome;
             }
             catch (Exception ex) when (IsRace(ex))
@@ -268,19 +266,47 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         string route, Guid streamId, Instant now, Audit.ChainHead? head, CancellationToken ct, IReadOnlyList<JasperFx.Events.StreamAction>? only = null)
     {
         await chain.StampAsync(session, connection, ctx, Envelope.Format(now), head, ct, only);
-        session.Insert(new CommandRecord { Id = ctx.CommandId.ToString(), Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
+        var key = ctx.CommandId.ToString();
+        StrictInsert.Queue(session, key, new CommandRecord { Id = key, Fingerprint = ctx.Fingerprint, Route = route, StreamId = streamId, RecordedAt = now });
     }
 
     /// <summary>
     /// Commits a command's (or a group's) session, alone or in a group: past the status cache's write
     /// guard (<see cref="Assets.StatusCacheLease.QueueGuard"/>, in the same batch as the writes), bracketed
     /// so that the cache drops the answers of every stream it appends to before the command is answered.
+    /// The session is one of <see cref="OpenWriteSession"/>: its batch ends with the COMMIT.
     /// </summary>
-    public static async Task CommitAsync(Assets.AssetStatusCache statusCache, IDocumentSession session, string tenant, CancellationToken ct)
+    public static async Task CommitAsync(Assets.AssetStatusCache statusCache, IDocumentSession session, BatchCommit commit, string tenant, CancellationToken ct)
     {
         Assets.StatusCacheLease.QueueGuard(statusCache, session);
         using (statusCache.BeginWrite(tenant, session.PendingChanges.Streams().Select(a => a.Id)))
             await session.SaveChangesAsync(ct);
+        // The batch ran to its end without an error, so its last statement, the COMMIT, ran too. A
+        // batch without it would leave the transaction to be rolled back: a bug, never a silent loss.
+        if (!commit.Queued)
+            throw new InvalidOperationException("The write batch had no COMMIT: the session was not opened with CommandExecutor.OpenWriteSession.");
+    }
+
+    /// <summary>
+    /// A command's (or a group's) session on <paramref name="transaction"/>, which Marten neither
+    /// commits nor rolls back: its COMMIT is the last statement of the write batch
+    /// (<paramref name="commit"/>), so the writes and the commit are one round trip. A batch that fails
+    /// on the server stops before the COMMIT, and disposing the transaction rolls it back.
+    /// <para>
+    /// Marten's checks of its results run after the whole batch, so a check that fails on the client
+    /// (a stream version that did not match) can follow a COMMIT that ran. Such a write is still
+    /// whole, and it carries the command's idempotency record: the executor takes the failure for a
+    /// race, and the retry answers from the record. (Marten's unique index on each stream's versions
+    /// refuses a concurrent append on the server anyway, before the COMMIT.)
+    /// </para>
+    /// </summary>
+    public static IDocumentSession OpenWriteSession(IDocumentStore store, NpgsqlTransaction transaction, string tenant, out BatchCommit commit)
+    {
+        var options = Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: false);
+        options.TenantId = tenant;
+        commit = new BatchCommit();
+        options.Listeners.Add(commit);
+        return store.LightweightSession(options);
     }
 
     private async Task<Outcome?> ReplayAsync(IDocumentSession session, string key, CommandContext ctx,
@@ -301,16 +327,14 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     }
 
     /// <summary>
-    /// A concurrent writer got there first: a stale stream version, a stream or key that now exists.
-    /// Also a commit whose transaction was over when Marten rolled back its failed batch: that
-    /// rollback throws "This NpgsqlTransaction has completed" in place of the cause (seen after a
-    /// deadlock between the status cache's guard and a lease handover). Nothing was written, and
-    /// the retry either commits, meets an outage (503), or finds the key's record and answers from it.
+    /// A concurrent writer got there first: a stale stream version, a stream or key that now exists,
+    /// a serialization failure or a deadlock (seen between the status cache's guard and a lease
+    /// handover). The retry either commits, meets an outage (503), or finds the key's record and
+    /// answers from it.
     /// </summary>
     public static bool IsRace(Exception ex) => ex switch
     {
         ConcurrencyException => true,
-        InvalidOperationException { Source: "Npgsql" } e when e.Message.Contains("NpgsqlTransaction has completed", StringComparison.Ordinal) => true,
         ExistingStreamIdCollisionException => true,
         DocumentAlreadyExistsException => true,
         JasperFx.Events.StreamLockedException => true,
@@ -345,5 +369,25 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     {
         var json = JsonSerializer.Serialize(parsed, parsed.GetType(), FingerprintJson);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(route + "\n" + json)));
+    }
+}
+
+/// <summary>
+/// Queues COMMIT as the last statement of one session's write batch (<see cref="CommandExecutor.OpenWriteSession"/>).
+/// Session listeners run after the store's, after Marten has queued the events' and the inline
+/// projections' operations and sorted them, just before it builds the batch from them: nothing is
+/// queued after it. The statements of one batch run until the first error and skip the rest, COMMIT
+/// included.
+/// </summary>
+public sealed class BatchCommit : Marten.DocumentSessionListenerBase
+{
+    /// <summary>The COMMIT was queued in the batch that the session then executed.</summary>
+    public bool Queued { get; private set; }
+
+    public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
+    {
+        session.QueueSqlCommand("commit");
+        Queued = true;
+        return Task.CompletedTask;
     }
 }

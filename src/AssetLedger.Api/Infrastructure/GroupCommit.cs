@@ -112,10 +112,8 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var transaction = await connection.BeginTransactionAsync();
-            var options = Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: true);
-            options.TenantId = group[0].Tenant;
             // No session-wide envelope: each command's events carry their own (Envelope.Stamp).
-            await using var session = store.LightweightSession(options);
+            await using var session = CommandExecutor.OpenWriteSession(store, transaction, group[0].Tenant, out var commit);
 
             var batch = session.CreateBatchQuery();
             foreach (var member in group) member.Prefetch(batch);
@@ -137,7 +135,7 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
                 accepted.Add((member, done));
             }
             if (accepted.Count == 0) return;
-            await CommandExecutor.CommitAsync(statusCache, session, group[0].Tenant, CancellationToken.None);
+            await CommandExecutor.CommitAsync(statusCache, session, commit, group[0].Tenant, CancellationToken.None);
             foreach (var (member, done) in accepted) member.Result.TrySetResult(done);
         }
         catch (Exception ex) when (CommandExecutor.IsRace(ex) || ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))

@@ -208,6 +208,9 @@ public static class MartenSetup
         // retried read on a broken connection would hit a completed transaction. The executor
         // decides what to retry (races) and what is an outage (503).
         opts.ConfigurePolly(_ => { });
+        // Nor of commits: Marten would replay a failed batch on the command's transaction, which the
+        // server has aborted (commands commit their own transactions, CommandExecutor.OpenWriteSession).
+        opts.ConfigureWritePolly(_ => { });
         opts.DatabaseSchemaName = Schema;
         opts.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase,
             configure: o =>

@@ -125,7 +125,7 @@ public sealed class when_instances_share_the_status_cache_lease
 
     /// <summary>
     /// The guard as commands commit it: queued in the Marten batch that writes the events
-    /// (<see cref="AssetLedger.Api.Infrastructure.CommandExecutor.CommitAsync"/>), not a statement of its own. Another
+    /// (<see cref="AssetLedger.Api.Infrastructure.CommandExecutor.CommitAsync"/>, <see cref="AssetLedger.Api.Assets.StatusCacheLease.QueueGuard"/>), not a statement of its own. Another
     /// instance's commit gets past its writes only once the holder's cache has stopped answering.
     /// </summary>
     [Fact]
@@ -137,13 +137,16 @@ public sealed class when_instances_share_the_status_cache_lease
 
         await using var conn = await dataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
+        // Commands' sessions end their batch with COMMIT (CommandExecutor.WriteOptions); this one does
+        // not, so that the test can look between the batch and the commit.
         var options = Marten.Services.SessionOptions.ForTransaction(tx, shouldAutoCommit: false);
         options.TenantId = "NL";
         await using var session = store.LightweightSession(options);
         session.Store(new AssetLedger.Api.Audit.ChainHead { Id = Guid.NewGuid(), Version = 1, Hash = new string('a', 64) });
         Assert.True(cacheA.HoldsLease);
 
-        await AssetLedger.Api.Infrastructure.CommandExecutor.CommitAsync(cacheB, session, "NL", CancellationToken.None);
+        AssetLedger.Api.Assets.StatusCacheLease.QueueGuard(cacheB, session);
+        await session.SaveChangesAsync();
 
         Assert.False(cacheA.HoldsLease);
         await tx.CommitAsync();

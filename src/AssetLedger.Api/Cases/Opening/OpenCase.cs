@@ -80,7 +80,7 @@ public static class OpenCaseHandler
                 {
                     Beyond = (session, _) =>
                     {
-                        session.Insert(new CaseReference { Id = key, CaseId = m.CaseId });
+                        StrictInsert.Queue(session, key, new CaseReference { Id = key, CaseId = m.CaseId });
                         return Task.FromResult<Outcome?>(null);
                     },
                 };
