@@ -5,6 +5,11 @@
 #        ops/bench.sh --roundtrip N   the certificate round trip NL→DE→NL between two service processes
 #        ops/bench.sh --import N      P6: import a generated register of N assets (100000 for the bar) against raw COPY
 #        ops/bench.sh --rebuild N     P4 alone: rebuild an imported store of at least N events (1000000 for the bar) against the raw read
+#        ops/bench.sh --p1-ab A=DLL,B=DLL [--ab-rounds K] [--ab-valuations]
+#                                     P1 of published builds side by side: each its own process and database, seeded,
+#                                     then their windows in turn for K rounds (default 4), the order reversed every other
+#                                     round (use --quick, --assets N, --warmup S, --duration S to size it); with
+#                                     --ab-valuations the windows send valuations (same command path, any number of rounds)
 #
 #   --quick       smaller data and shorter windows (finishes in a few minutes); the default is the
 #                 full run with the sizes of quality.md (100,000 assets, 1,000,000 events: long)
@@ -109,7 +114,7 @@ cs=$(ops/postgres.sh start "$pgdata" "$pg_port" 2>"$work/postgres-start.log") ||
 # ops/Dockerfile), into a folder of its own, so building the working tree meanwhile does not touch it.
 # (--service-dll PATH measures that build instead, as it is: nothing is published then.)
 service_dll=$work/service/AssetLedger.Api.dll
-for a in "${extra[@]}"; do [[ "$a" == --service-dll ]] && service_dll=""; done
+for a in "${extra[@]}"; do [[ "$a" == --service-dll || "$a" == --p1-ab ]] && service_dll=""; done
 if [[ -n "$service_dll" ]]; then
   echo "bench.sh: publishing the service (Release, ReadyToRun)" >&2
   dotnet publish src/AssetLedger.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
@@ -118,7 +123,7 @@ fi
 # The naive stack P1 is compared with (a plain Marten + Wolverine service, src/AssetLedger.Naive),
 # published the same way; the P1–P7 run only (--no-naive skips it).
 naive=()
-if [[ " ${extra[*]} " != *" --roundtrip "* && " ${extra[*]} " != *" --import "* && " ${extra[*]} " != *" --rebuild "* ]] && ((with_naive)); then
+if [[ " ${extra[*]} " != *" --roundtrip "* && " ${extra[*]} " != *" --import "* && " ${extra[*]} " != *" --rebuild "* && " ${extra[*]} " != *" --p1-ab "* ]] && ((with_naive)); then
   echo "bench.sh: publishing the naive Marten + Wolverine service (Release, ReadyToRun)" >&2
   dotnet publish src/AssetLedger.Naive -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     -o "$work/naive" -nologo -v quiet >&2

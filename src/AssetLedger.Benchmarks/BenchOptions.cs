@@ -45,6 +45,11 @@ public sealed class BenchOptions
     public long? RebuildAt { get; private set; }
     /// <summary>The naive Marten + Wolverine service (src/AssetLedger.Naive, published); P1 is also measured on it when set.</summary>
     public string? NaiveDll { get; private set; }
+    /// <summary>P1 of these builds side by side (<see cref="P1Ab"/>) instead of P1–P7.</summary>
+    public IReadOnlyList<P1Ab.Variant>? P1Ab { get; private set; }
+    public int AbRounds { get; private set; } = 4;
+    /// <summary>--ab-valuations: the side-by-side windows measure valuations (any number of rounds) instead of seizures.</summary>
+    public bool AbValuations { get; private set; }
     public Sizes Sizes { get; private set; } = Sizes.Full;
 
     public string ServiceLog => Path.Combine(WorkDir, "service.log");
@@ -58,6 +63,7 @@ public sealed class BenchOptions
                  [--roundtrip N]   (instead: the NL→DE→NL certificate round trip over N certificates)
                  [--import N]      (instead: P6, importing a generated register of N assets against raw COPY)
                  [--rebuild N]     (instead: P4 alone, on an imported register of at least N events)
+                 [--p1-ab A=DLL,B=DLL [--ab-rounds K] [--ab-valuations]]  (instead: P1 of these builds, their windows in turn)
         Normally run through ops/bench.sh, which starts PostgreSQL and builds everything in Release.
         """;
 
@@ -82,6 +88,9 @@ public sealed class BenchOptions
                 case "--import": o.ImportAssets = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--naive-dll": o.NaiveDll = Next(); break;
                 case "--rebuild": o.RebuildAt = long.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--ab-valuations": o.AbValuations = true; break;
+                case "--p1-ab": o.P1Ab = Benchmarks.P1Ab.ParseVariants(Next()); break;
+                case "--ab-rounds": o.AbRounds = int.Parse(Next(), CultureInfo.InvariantCulture) is var k and >= 1 ? k : throw new ArgumentException("--ab-rounds must be at least 1."); break;
                 case "--assets" or "--history-events" or "--distributions" or "--rebuild-events"
                     or "--duration" or "--warmup" or "--steady-state" or "--samples" or "--clients":
                     var key = args[i];

@@ -21,6 +21,7 @@ try
     return options.RoundTrips is { } n ? await RoundTrip.RunAsync(options, n)
         : options.ImportAssets is { } assets ? await ImportBench.RunAsync(options, assets)
         : options.RebuildAt is { } events ? await new BenchRun(options).RebuildAtScaleAsync(events)
+        : options.P1Ab is { } variants ? await P1Ab.RunAsync(options, variants, options.AbRounds, options.AbValuations)
         : await new BenchRun(options).RunAsync();
 }
 catch (BenchmarkException ex)
