@@ -5,11 +5,12 @@
 #        ops/bench.sh --roundtrip N   the certificate round trip NL→DE→NL between two service processes
 #        ops/bench.sh --import N      P6: import a generated register of N assets (100000 for the bar) against raw COPY
 #        ops/bench.sh --rebuild N     P4 alone: rebuild an imported store of at least N events (1000000 for the bar) against the raw read
-#        ops/bench.sh --p1-ab A=DLL,B=DLL [--ab-rounds K] [--ab-valuations]
+#        ops/bench.sh --p1-ab A=DLL[@KEY=VALUE…],B=DLL[@…] [--ab-rounds K] [--ab-valuations]
 #                                     P1 of published builds side by side: each its own process and database, seeded,
 #                                     then their windows in turn for K rounds (default 4), the order reversed every other
 #                                     round (use --quick, --assets N, --warmup S, --duration S to size it); with
-#                                     --ab-valuations the windows send valuations (same command path, any number of rounds)
+#                                     --ab-valuations the windows send valuations (same command path, any number of rounds);
+#                                     @KEY=VALUE sets the service's environment (e.g. @Commands__GroupCommitWorkers=1)
 #
 #   --quick       smaller data and shorter windows (finishes in a few minutes); the default is the
 #                 full run with the sizes of quality.md (100,000 assets, 1,000,000 events: long)

@@ -19,13 +19,19 @@ public static class P1Ab
 
     private static void Log(string message) => Console.Error.WriteLine($"[p1-ab {DateTime.UtcNow:HH:mm:ss}] {message}");
 
-    public sealed record Variant(string Name, string Dll);
+    /// <summary>A build to measure, and settings of its own (environment variables of its process, e.g.
+    /// <c>Commands__GroupCommitWorkers=1</c>).</summary>
+    public sealed record Variant(string Name, string Dll, IReadOnlyDictionary<string, string> Settings);
 
+    /// <summary><c>NAME=DLL[@KEY=VALUE…],…</c>: the same DLL may appear under several names with different settings.</summary>
     public static IReadOnlyList<Variant> ParseVariants(string text) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(v => v.Split('=', 2) is [var name, var dll] && name.Length > 0 && dll.Length > 0
-                ? new Variant(name, dll)
-                : throw new ArgumentException($"--p1-ab: '{v}' is not NAME=DLL."))
+            .Select(v => v.Split('=', 2) is [var name, var rest] && name.Length > 0 && rest.Split('@') is [var dll, .. var settings] && dll.Length > 0
+                ? new Variant(name, dll, settings.Select(kv => kv.Split('=', 2) is [var k, var x] && k.Length > 0
+                        ? KeyValuePair.Create(k, x)
+                        : throw new ArgumentException($"--p1-ab: '{kv}' is not KEY=VALUE."))
+                    .ToDictionary())
+                : throw new ArgumentException($"--p1-ab: '{v}' is not NAME=DLL[@KEY=VALUE…]."))
             .ToList() is { Count: >= 2 } list ? list : throw new ArgumentException("--p1-ab needs at least two NAME=DLL.");
 
     /// <param name="valuations">Measure valuations (the same groupable command path: one event, the asset
@@ -45,7 +51,7 @@ public static class P1Ab
                 var dll = Path.GetFullPath(variants[i].Dll);
                 if (!File.Exists(dll)) throw new BenchmarkException($"{variants[i].Name}: no service at {dll}.");
                 hosts.Add(new ServiceHost(o, signingKey, new ServiceHost.Instance(o.Port + 2 * i, connection,
-                    Path.Combine(o.WorkDir, $"service-ab-{variants[i].Name}.log"), null, new Dictionary<string, string>(), dll)));
+                    Path.Combine(o.WorkDir, $"service-ab-{variants[i].Name}.log"), null, variants[i].Settings, dll)));
             }
             Log($"{variants.Count} builds, {rounds} rounds, {s.Clients} clients, windows of {s.Warmup.TotalSeconds:F0} s warm-up + {s.Duration.TotalSeconds:F0} s, {s.Assets:N0} identified assets each");
 
