@@ -48,6 +48,12 @@ public sealed class ChainStamper(IDocumentStore store)
         foreach (var action in actions)
         {
             var (version, previous) = heads.TryGetValue(action.Id, out var head) ? head : (0L, AuditChain.Genesis);
+            // The hashes are computed for the versions after this head. A plain Append (an asset's
+            // access granted by its case's command, outside the asset's gate) would otherwise take
+            // whatever version the stream has at the commit, and an asset command committed in
+            // between would leave these hashes one version off: the append must find its stream
+            // where the head was read, or fail as a race.
+            if (action.ActionType == JasperFx.Events.StreamActionType.Append) action.ExpectedVersionOnServer ??= version;
             foreach (var e in action.Events)
             {
                 version++;

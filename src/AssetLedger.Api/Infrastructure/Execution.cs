@@ -293,11 +293,13 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     /// (<paramref name="commit"/>), so the writes and the commit are one round trip. A batch that fails
     /// on the server stops before the COMMIT, and disposing the transaction rolls it back.
     /// <para>
-    /// Marten's checks of its results run after the whole batch, so a check that fails on the client
-    /// (a stream version that did not match) can follow a COMMIT that ran. Such a write is still
-    /// whole, and it carries the command's idempotency record: the executor takes the failure for a
-    /// race, and the retry answers from the record. (Marten's unique index on each stream's versions
-    /// refuses a concurrent append on the server anyway, before the COMMIT.)
+    /// Marten checks some results only after the whole batch has run, after the COMMIT: every refusal
+    /// must therefore come from the server. Keys that must be new are written with a plain insert
+    /// (<see cref="StrictInsert"/>); a stream that moved is refused by Marten before the batch, or by the
+    /// unique index on the stream's versions inside it (docs/architecture.md). A check that failed only
+    /// on the client after the COMMIT would be a bug: Marten would report a refusal of a write that
+    /// committed. <c>Reliability/when_a_stream_moves_before_the_commit</c> and
+    /// <c>Reliability/when_a_command_commits_in_its_write_batch</c> hold the code to this.
     /// </para>
     /// </summary>
     public static IDocumentSession OpenWriteSession(IDocumentStore store, NpgsqlTransaction transaction, string tenant, out BatchCommit commit)
@@ -386,6 +388,8 @@ public sealed class BatchCommit : Marten.DocumentSessionListenerBase
 
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
+        // A second batch would run after the COMMIT, outside any transaction.
+        if (Queued) throw new InvalidOperationException("A write session commits once: its first batch ended with COMMIT.");
         session.QueueSqlCommand("commit");
         Queued = true;
         return Task.CompletedTask;

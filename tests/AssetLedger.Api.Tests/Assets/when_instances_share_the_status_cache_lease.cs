@@ -137,7 +137,7 @@ public sealed class when_instances_share_the_status_cache_lease
 
         await using var conn = await dataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        // Commands' sessions end their batch with COMMIT (CommandExecutor.WriteOptions); this one does
+        // Commands' sessions end their batch with COMMIT (CommandExecutor.OpenWriteSession); this one does
         // not, so that the test can look between the batch and the commit.
         var options = Marten.Services.SessionOptions.ForTransaction(tx, shouldAutoCommit: false);
         options.TenantId = "NL";

@@ -72,7 +72,15 @@ public sealed class when_a_commit_fails_inside_its_batch(ApiFixture fixture) : A
             await create.ExecuteNonQueryAsync();
         }
 
-        var failed = await CommitWithAsync(asset, "select public.al_test_deadlock()");
+        Exception failed;
+        try { failed = await CommitWithAsync(asset, "select public.al_test_deadlock()"); }
+        finally
+        {
+            await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
+            await conn.OpenAsync();
+            await using var drop = new NpgsqlCommand("drop function if exists public.al_test_deadlock()", conn);
+            await drop.ExecuteNonQueryAsync();
+        }
 
         Assert.True(CommandExecutor.IsRace(failed), $"not retried: {failed.GetType().FullName}: {failed.Message}");
         Assert.Contains(Flatten(failed), e => e is PostgresException { SqlState: "40P01" });
@@ -112,7 +120,8 @@ public sealed class when_a_commit_fails_inside_its_batch(ApiFixture fixture) : A
             stream.AppendOne(DirectWrites.Transfer("Custodian A"));
             var cache = Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>();
 
-            await Assert.ThrowsAsync<InvalidOperationException>(() => CommandExecutor.CommitAsync(cache, session, new BatchCommit(), "NL", CancellationToken.None));
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => CommandExecutor.CommitAsync(cache, session, new BatchCommit(), "NL", CancellationToken.None));
+            Assert.Contains("had no COMMIT", refused.Message);
         }
         await AssertNothingWrittenAsync(asset, events);
     }

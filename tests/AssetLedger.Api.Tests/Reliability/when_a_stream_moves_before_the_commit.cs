@@ -47,11 +47,13 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
 
     /// <summary>
     /// The same race through the commands' own commit (<see cref="CommandExecutor.OpenWriteSession"/>,
-    /// COMMIT as the batch's last statement): the loser's batch is refused by PostgreSQL before its
-    /// COMMIT, so it writes nothing even though Marten checks the stream's version only after the batch.
+    /// COMMIT as the batch's last statement), with the winner still uncommitted when the loser's commit
+    /// starts: Marten's version check at the start of the commit passes, the loser's batch waits on the
+    /// stream's row, and once the winner commits PostgreSQL refuses the loser's event rows (the unique
+    /// index on each stream's versions) before its COMMIT. Nothing of the loser is written.
     /// </summary>
     [Fact]
-    public async Task the_later_commit_in_its_own_batch_is_refused_as_a_race_and_appends_nothing()
+    public async Task a_commit_that_waits_for_a_concurrent_writer_is_refused_inside_its_batch_and_appends_nothing()
     {
         var asset = await Client.AddAsset(await Client.OpenCase());
         await Client.Seize(asset).Ok();
@@ -59,29 +61,85 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         var dataSource = Fixture.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
         var cache = Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>();
 
+        // The winner writes, and holds its transaction open.
         await using var firstConnection = await dataSource.OpenConnectionAsync();
         await using var firstTransaction = await firstConnection.BeginTransactionAsync();
-        await using var first = CommandExecutor.OpenWriteSession(Fixture.Store, firstTransaction, "NL", out var firstCommit);
+        var firstOptions = Marten.Services.SessionOptions.ForTransaction(firstTransaction, shouldAutoCommit: false);
+        firstOptions.TenantId = "NL";
+        await using var first = Fixture.Store.LightweightSession(firstOptions);
+        // The loser reads the stream before the winner writes.
         await using var secondConnection = await dataSource.OpenConnectionAsync();
         await using var secondTransaction = await secondConnection.BeginTransactionAsync();
         await using var second = CommandExecutor.OpenWriteSession(Fixture.Store, secondTransaction, "NL", out var secondCommit);
-        var firstStream = await first.Events.FetchForWriting<Asset>(asset);
         var secondStream = await second.Events.FetchForWriting<Asset>(asset);
         var read = secondStream.CurrentVersion;
-
+        var firstStream = await first.Events.FetchForWriting<Asset>(asset);
         DirectWrites.Envelope(first);
         firstStream.AppendOne(DirectWrites.Transfer("Custodian A"));
-        await CommandExecutor.CommitAsync(cache, first, firstCommit, "NL", CancellationToken.None);
+        await first.SaveChangesAsync();
 
         DirectWrites.Envelope(second);
         secondStream.AppendOne(DirectWrites.Transfer("Custodian B"));
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => CommandExecutor.CommitAsync(cache, second, secondCommit, "NL", CancellationToken.None));
+        var loser = Task.Run(() => CommandExecutor.CommitAsync(cache, second, secondCommit, "NL", CancellationToken.None));
+        await WaitForALockWaitAsync(loser);
+        await firstTransaction.CommitAsync();
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => loser);
 
         Assert.True(CommandExecutor.IsRace(refused), $"not treated as a race: {refused.GetType().FullName}: {refused.Message}");
+        // (Marten turns the unique violation into its EventStreamUnexpectedMaxEventIdException, without the cause.)
         Assert.Equal(events + 1, await Fixture.EventCountAsync());
         await using var query = Fixture.Store.QuerySession("NL");
         var stored = await query.LoadAsync<Asset>(asset);
         Assert.Equal(read + 1, stored!.Version);
         Assert.Equal("Custodian A", stored.Custody!.Custodian);
+    }
+
+    /// <summary>
+    /// An append without an expected version (a case command grants an agency access to each of its
+    /// assets, outside the assets' gates) is held to the chain head its hashes were computed from: an
+    /// asset command committed in between makes it a race, not an event one version past its hash.
+    /// </summary>
+    [Fact]
+    public async Task an_append_whose_chain_head_moved_before_the_commit_is_refused_as_a_race()
+    {
+        var asset = await Client.AddAsset(await Client.OpenCase());
+        await Client.Seize(asset).Ok();
+        var events = await Fixture.EventCountAsync();
+        var dataSource = Fixture.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
+        var cache = Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>();
+        var chain = Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Audit.ChainStamper>();
+        var context = new CommandContext(new Caller("u-1", "Test", [Roles.Investigator], "NL", "FIOD"), Roles.Investigator,
+            Guid.NewGuid(), "fingerprint", "correlation", null);
+
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var session = CommandExecutor.OpenWriteSession(Fixture.Store, transaction, "NL", out var commit);
+        session.Events.Append(asset, new AssetAccessGranted("KMAR"));
+        Envelope.Stamp(session, context, DirectWrites.At);
+        await chain.StampAsync(session, connection, context, Envelope.Format(DirectWrites.At), null, CancellationToken.None);
+
+        // Another command on the asset commits after the head was read.
+        await Client.Value(asset).Ok();
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => CommandExecutor.CommitAsync(cache, session, commit, "NL", CancellationToken.None));
+        Assert.True(CommandExecutor.IsRace(refused), $"not treated as a race: {refused.GetType().FullName}: {refused.Message}");
+        Assert.Equal(events + 1, await Fixture.EventCountAsync()); // the valuation only
+        var report = await Client.Get("/api/audit/verify", Tokens.Auditor);
+        Assert.Empty(report.Json.GetProperty("broken").EnumerateArray());
+    }
+
+    /// <summary>Until another session waits for a lock held by a transaction (the loser waiting for the winner).</summary>
+    private async Task WaitForALockWaitAsync(Task loser)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(Fixture.ConnectionString);
+        await conn.OpenAsync();
+        for (var i = 0; i < 500; i++)
+        {
+            if (loser.IsCompleted) throw new InvalidOperationException($"The loser's commit ended before it waited: {loser.Exception?.GetBaseException().Message ?? "committed"}");
+            await using var cmd = new Npgsql.NpgsqlCommand("select exists (select 1 from pg_locks where not granted and locktype in ('transactionid', 'tuple'))", conn);
+            if ((bool)(await cmd.ExecuteScalarAsync())!) return;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException("The loser's commit never waited for the winner.");
     }
 }
