@@ -23,17 +23,10 @@ public sealed class when_a_commit_fails_inside_its_batch(ApiFixture fixture) : A
     /// <summary>A transfer of custody on <paramref name="asset"/>, ready to commit, with <paramref name="sql"/> queued in its write batch.</summary>
     private async Task<Exception> CommitWithAsync(Guid asset, params string[] sql)
     {
-        var dataSource = Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>();
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using var session = CommandExecutor.OpenWriteSession(Fixture.Store, transaction, "NL", out var commit);
-        var stream = await session.Events.FetchForWriting<Asset>(asset);
-        DirectWrites.Envelope(session);
-        stream.AppendOne(DirectWrites.Transfer("Custodian A"));
-        foreach (var statement in sql) session.QueueSqlCommand(statement);
-
-        var cache = Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>();
-        return await Assert.ThrowsAnyAsync<Exception>(() => CommandExecutor.CommitAsync(cache, session, commit, "NL", CancellationToken.None));
+        await using var write = await DirectWrites.OpenWriteSessionAsync(Fixture, asset);
+        write.Transfer("Custodian A");
+        foreach (var statement in sql) write.Session.QueueSqlCommand(statement);
+        return await Assert.ThrowsAnyAsync<Exception>(write.CommitAsync);
     }
 
     private async Task AssertNothingWrittenAsync(Guid asset, long events)
@@ -63,24 +56,12 @@ public sealed class when_a_commit_fails_inside_its_batch(ApiFixture fixture) : A
         var asset = await Client.AddAsset(await Client.OpenCase());
         var events = await Fixture.EventCountAsync();
         // What PostgreSQL answers the loser of a deadlock, raised from inside the batch.
-        await using (var conn = new NpgsqlConnection(Fixture.ConnectionString))
-        {
-            await conn.OpenAsync();
-            await using var create = new NpgsqlCommand(
-                "create or replace function public.al_test_deadlock() returns void language plpgsql as $$ begin raise exception 'deadlock detected' using errcode = '40P01'; end $$",
-                conn);
-            await create.ExecuteNonQueryAsync();
-        }
+        await Fixture.ExecuteSqlAsync(
+            "create or replace function public.al_test_deadlock() returns void language plpgsql as $$ begin raise exception 'deadlock detected' using errcode = '40P01'; end $$");
 
         Exception failed;
         try { failed = await CommitWithAsync(asset, "select public.al_test_deadlock()"); }
-        finally
-        {
-            await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
-            await conn.OpenAsync();
-            await using var drop = new NpgsqlCommand("drop function if exists public.al_test_deadlock()", conn);
-            await drop.ExecuteNonQueryAsync();
-        }
+        finally { await Fixture.ExecuteSqlAsync("drop function if exists public.al_test_deadlock()"); }
 
         Assert.True(CommandExecutor.IsRace(failed), $"not retried: {failed.GetType().FullName}: {failed.Message}");
         Assert.Contains(Flatten(failed), e => e is PostgresException { SqlState: "40P01" });

@@ -60,6 +60,15 @@ public sealed class ApiFixture : IAsyncLifetime
         await using var cmd = new Npgsql.NpgsqlCommand("select count(*) from assetledger.mt_events where type <> 'tombstone'", conn);
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
+
+    /// <summary>Runs SQL on a connection of its own (a test's own functions and triggers).</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
 }
 
 [CollectionDefinition(Name)]

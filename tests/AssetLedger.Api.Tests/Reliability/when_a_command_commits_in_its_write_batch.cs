@@ -1,8 +1,6 @@
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Api.Tests.Infrastructure;
-using AssetLedger.Assets;
 using Marten;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace AssetLedger.Api.Tests.Reliability;
@@ -15,14 +13,6 @@ namespace AssetLedger.Api.Tests.Reliability;
 /// </summary>
 public sealed class when_a_command_commits_in_its_write_batch(ApiFixture fixture) : ApiTest(fixture)
 {
-    private async Task<(NpgsqlConnection, NpgsqlTransaction)> BeginAsync()
-    {
-        var connection = await Fixture.Host.Services.GetRequiredService<NpgsqlDataSource>().OpenConnectionAsync();
-        return (connection, await connection.BeginTransactionAsync());
-    }
-
-    private global::AssetLedger.Api.Assets.AssetStatusCache Cache => Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>();
-
     /// <summary>
     /// The inline projection's document is queued by Marten during the commit, after everything the
     /// command queued: if the COMMIT came before it, a failing document write would leave the events
@@ -33,59 +23,41 @@ public sealed class when_a_command_commits_in_its_write_batch(ApiFixture fixture
     {
         var asset = await Client.AddAsset(await Client.OpenCase());
         var events = await Fixture.EventCountAsync();
-        await ExecuteAsync($"""
+        await Fixture.ExecuteSqlAsync($"""
             create or replace function public.al_test_refuse_asset() returns trigger language plpgsql as $$
             begin if new.id = '{asset}' then raise exception 'refused by the test' using errcode = 'P0001'; end if; return new; end $$
             """);
-        await ExecuteAsync("create trigger al_test_refuse_asset before insert or update on assetledger.mt_doc_asset for each row execute function public.al_test_refuse_asset()");
+        await Fixture.ExecuteSqlAsync("create trigger al_test_refuse_asset before insert or update on assetledger.mt_doc_asset for each row execute function public.al_test_refuse_asset()");
         try
         {
-            var (connection, transaction) = await BeginAsync();
-            await using var _c = connection;
-            await using var _t = transaction;
-            await using var session = CommandExecutor.OpenWriteSession(Fixture.Store, transaction, "NL", out var commit);
-            var stream = await session.Events.FetchForWriting<Asset>(asset);
-            DirectWrites.Envelope(session);
-            stream.AppendOne(DirectWrites.Transfer("Custodian A"));
+            await using var write = await DirectWrites.OpenWriteSessionAsync(Fixture, asset);
+            write.Transfer("Custodian A");
 
-            var failed = await Assert.ThrowsAnyAsync<Exception>(() => CommandExecutor.CommitAsync(Cache, session, commit, "NL", CancellationToken.None));
+            var failed = await Assert.ThrowsAnyAsync<Exception>(write.CommitAsync);
             Assert.Contains("refused by the test", failed.ToString());
         }
         finally
         {
-            await ExecuteAsync("drop trigger if exists al_test_refuse_asset on assetledger.mt_doc_asset");
-            await ExecuteAsync("drop function if exists public.al_test_refuse_asset()");
+            await Fixture.ExecuteSqlAsync("drop trigger if exists al_test_refuse_asset on assetledger.mt_doc_asset");
+            await Fixture.ExecuteSqlAsync("drop function if exists public.al_test_refuse_asset()");
         }
         Assert.Equal(events, await Fixture.EventCountAsync());
         var status = await Client.Get($"/api/assets/{asset}", Tokens.Investigator);
         Assert.Equal(1, status["version"].GetInt64());
     }
 
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
-
     [Fact]
     public async Task a_write_session_commits_once()
     {
         var asset = await Client.AddAsset(await Client.OpenCase());
-        var (connection, transaction) = await BeginAsync();
-        await using var _c = connection;
-        await using var _t = transaction;
-        await using var session = CommandExecutor.OpenWriteSession(Fixture.Store, transaction, "NL", out var commit);
-        var stream = await session.Events.FetchForWriting<Asset>(asset);
-        DirectWrites.Envelope(session);
-        stream.AppendOne(DirectWrites.Transfer("Custodian A"));
-        await CommandExecutor.CommitAsync(Cache, session, commit, "NL", CancellationToken.None);
+        await using var write = await DirectWrites.OpenWriteSessionAsync(Fixture, asset);
+        write.Transfer("Custodian A");
+        await write.CommitAsync();
         var events = await Fixture.EventCountAsync();
 
         // Refused before anything runs (Marten finds its transaction completed; BatchCommit would refuse a second batch too).
-        session.Events.Append(asset, DirectWrites.Transfer("Custodian B"));
-        await Assert.ThrowsAnyAsync<Exception>(() => session.SaveChangesAsync());
+        write.Session.Events.Append(asset, DirectWrites.Transfer("Custodian B"));
+        await Assert.ThrowsAnyAsync<Exception>(() => write.Session.SaveChangesAsync());
 
         Assert.Equal(events, await Fixture.EventCountAsync());
         var status = await Client.Get($"/api/assets/{asset}", Tokens.Investigator);

@@ -38,11 +38,7 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync());
 
         Assert.True(CommandExecutor.IsRace(refused), $"not treated as a race: {refused.GetType().FullName}: {refused.Message}");
-        Assert.Equal(events + 1, await Fixture.EventCountAsync());
-        await using var query = Fixture.Store.QuerySession("NL");
-        var stored = await query.LoadAsync<Asset>(asset);
-        Assert.Equal(read + 1, stored!.Version);
-        Assert.Equal("Custodian A", stored.Custody!.Custodian);
+        await AssertOnlyTheWinnerWroteAsync(asset, events, read);
     }
 
     /// <summary>
@@ -59,7 +55,6 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         await Client.Seize(asset).Ok();
         var events = await Fixture.EventCountAsync();
         var dataSource = Fixture.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>();
-        var cache = Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>();
 
         // The winner writes, and holds its transaction open.
         await using var firstConnection = await dataSource.OpenConnectionAsync();
@@ -68,30 +63,22 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         firstOptions.TenantId = "NL";
         await using var first = Fixture.Store.LightweightSession(firstOptions);
         // The loser reads the stream before the winner writes.
-        await using var secondConnection = await dataSource.OpenConnectionAsync();
-        await using var secondTransaction = await secondConnection.BeginTransactionAsync();
-        await using var second = CommandExecutor.OpenWriteSession(Fixture.Store, secondTransaction, "NL", out var secondCommit);
-        var secondStream = await second.Events.FetchForWriting<Asset>(asset);
-        var read = secondStream.CurrentVersion;
+        await using var second = await DirectWrites.OpenWriteSessionAsync(Fixture, asset);
+        var read = second.Stream.CurrentVersion;
         var firstStream = await first.Events.FetchForWriting<Asset>(asset);
         DirectWrites.Envelope(first);
         firstStream.AppendOne(DirectWrites.Transfer("Custodian A"));
         await first.SaveChangesAsync();
 
-        DirectWrites.Envelope(second);
-        secondStream.AppendOne(DirectWrites.Transfer("Custodian B"));
-        var loser = Task.Run(() => CommandExecutor.CommitAsync(cache, second, secondCommit, "NL", CancellationToken.None));
+        second.Transfer("Custodian B");
+        var loser = Task.Run(second.CommitAsync);
         await WaitForALockWaitAsync(loser);
         await firstTransaction.CommitAsync();
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => loser);
 
         Assert.True(CommandExecutor.IsRace(refused), $"not treated as a race: {refused.GetType().FullName}: {refused.Message}");
         // (Marten turns the unique violation into its EventStreamUnexpectedMaxEventIdException, without the cause.)
-        Assert.Equal(events + 1, await Fixture.EventCountAsync());
-        await using var query = Fixture.Store.QuerySession("NL");
-        var stored = await query.LoadAsync<Asset>(asset);
-        Assert.Equal(read + 1, stored!.Version);
-        Assert.Equal("Custodian A", stored.Custody!.Custodian);
+        await AssertOnlyTheWinnerWroteAsync(asset, events, read);
     }
 
     /// <summary>
@@ -126,6 +113,16 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         Assert.Equal(events + 1, await Fixture.EventCountAsync()); // the valuation only
         var report = await Client.Get("/api/audit/verify", Tokens.Auditor);
         Assert.Empty(report.Json.GetProperty("broken").EnumerateArray());
+    }
+
+    /// <summary>The winner's one transfer (to "Custodian A") is all that was appended since <paramref name="events"/>, on version <paramref name="read"/>.</summary>
+    private async Task AssertOnlyTheWinnerWroteAsync(Guid asset, long events, long? read)
+    {
+        Assert.Equal(events + 1, await Fixture.EventCountAsync());
+        await using var query = Fixture.Store.QuerySession("NL");
+        var stored = await query.LoadAsync<Asset>(asset);
+        Assert.Equal(read + 1, stored!.Version);
+        Assert.Equal("Custodian A", stored.Custody!.Custodian);
     }
 
     /// <summary>Until another session waits for a lock held by a transaction (the loser waiting for the winner).</summary>
