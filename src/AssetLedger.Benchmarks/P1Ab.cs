@@ -85,7 +85,7 @@ public static class P1Ab
                 var what = valuations ? "valuations" : "seizures";
                 var next = new int[variants.Count];
                 var results = variants.Select(_ => new List<LoadResult>()).ToArray();
-                var cpu = variants.Select(_ => new List<(double Service, double Postgres)>()).ToArray();
+                var cpu = variants.Select(_ => new List<(double Service, double Postgres, double Client)>()).ToArray();
                 var usable = pools.Select(p => p.Length - s.Clients).ToArray();
                 for (var r = 0; r < rounds; r++)
                 {
@@ -95,7 +95,7 @@ public static class P1Ab
                     {
                         var pool = pools[i];
                         var load = loads[i];
-                        (long Service, long Postgres)? atWindow = null;
+                        (long Service, long Postgres, long Client)? atWindow = null;
                         var probe = Task.Run(async () => { await Task.Delay(s.Warmup); atWindow = CpuTicks(hosts[i].Pid); });
                         var result = await Load.RunAsync(s.Clients, s.Warmup, s.Duration, async w =>
                         {
@@ -119,29 +119,31 @@ public static class P1Ab
                         await probe;
                         // CPU of the timed window (warm-up left out) per operation completed in it, in µs.
                         var perOp = (Service: (atEnd.Service - atWindow!.Value.Service) * 10_000.0 / Math.Max(result.Ops, 1),
-                            Postgres: (atEnd.Postgres - atWindow.Value.Postgres) * 10_000.0 / Math.Max(result.Ops, 1));
+                            Postgres: (atEnd.Postgres - atWindow.Value.Postgres) * 10_000.0 / Math.Max(result.Ops, 1),
+                            Client: (atEnd.Client - atWindow.Value.Client) * 10_000.0 / Math.Max(result.Ops, 1));
                         results[i].Add(result);
                         cpu[i].Add(perOp);
-                        Log(string.Create(Inv, $"round {r + 1} {variants[i].Name}: {result.PerSecond:F0} {what}/s, p50 {result.P50:F2} ms, p99 {result.P99:F2} ms, CPU per op: service {perOp.Service:F0} µs, PostgreSQL {perOp.Postgres:F0} µs, {result.ErrorSummary()}{(result.Exhausted ? $", pool ran out after {result.Seconds:F1} s" : "")}"));
+                        Log(string.Create(Inv, $"round {r + 1} {variants[i].Name}: {result.PerSecond:F0} {what}/s, p50 {result.P50:F2} ms, p99 {result.P99:F2} ms, CPU per op: service {perOp.Service:F0} µs, PostgreSQL {perOp.Postgres:F0} µs, load client {perOp.Client:F0} µs, {result.ErrorSummary()}{(result.Exhausted ? $", pool ran out after {result.Seconds:F1} s" : "")}"));
                         if (result.Errors > 0) throw new BenchmarkException($"{variants[i].Name}: {result.Errors} failed {what}.");
                     }
                 }
 
                 Console.WriteLine($"P1 side by side ({what}), {rounds} rounds in turn ({s.Clients} clients, {s.Warmup.TotalSeconds:F0} s + {s.Duration.TotalSeconds:F0} s windows):");
-                Console.WriteLine($"| build | {what}/s by round | mean | median | p50 ms (median) | p99 ms (median) | service µs/op (median) | PostgreSQL µs/op (median) |");
-                Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
+                Console.WriteLine($"| build | {what}/s by round | mean | median | p50 ms (median) | p99 ms (median) | service µs/op (median) | PostgreSQL µs/op (median) | load client µs/op (median) |");
+                Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
                 var json = new Dictionary<string, object>();
                 for (var i = 0; i < variants.Count; i++)
                 {
                     var rates = results[i].Select(x => x.PerSecond).ToArray();
                     double Median(IEnumerable<double> xs) { var a = xs.Order().ToArray(); return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2; }
                     Console.WriteLine(string.Create(Inv,
-                        $"| {variants[i].Name} | {string.Join(" / ", rates.Select(x => x.ToString("N0", Inv)))} | {rates.Average():N0} | {Median(rates):N0} | {Median(results[i].Select(x => x.P50)):F2} | {Median(results[i].Select(x => x.P99)):F2} | {Median(cpu[i].Select(x => x.Service)):F0} | {Median(cpu[i].Select(x => x.Postgres)):F0} |"));
+                        $"| {variants[i].Name} | {string.Join(" / ", rates.Select(x => x.ToString("N0", Inv)))} | {rates.Average():N0} | {Median(rates):N0} | {Median(results[i].Select(x => x.P50)):F2} | {Median(results[i].Select(x => x.P99)):F2} | {Median(cpu[i].Select(x => x.Service)):F0} | {Median(cpu[i].Select(x => x.Postgres)):F0} | {Median(cpu[i].Select(x => x.Client)):F0} |"));
                     json[variants[i].Name] = new
                     {
                         dll = variants[i].Dll, per_second = rates, mean = rates.Average(), median = Median(rates),
                         p50_ms = results[i].Select(x => x.P50).ToArray(), p99_ms = results[i].Select(x => x.P99).ToArray(),
                         service_cpu_us_per_op = cpu[i].Select(x => x.Service).ToArray(), postgres_cpu_us_per_op = cpu[i].Select(x => x.Postgres).ToArray(),
+                        load_client_cpu_us_per_op = cpu[i].Select(x => x.Client).ToArray(),
                     };
                 }
                 if (o.JsonPath is not null) await File.WriteAllTextAsync(o.JsonPath, JsonSerializer.Serialize(json));
@@ -159,8 +161,9 @@ public static class P1Ab
         }
     }
 
-    /// <summary>CPU ticks (1/100 s, user + system) of the service process and of every PostgreSQL process together, from /proc.</summary>
-    private static (long Service, long Postgres) CpuTicks(int servicePid)
+    /// <summary>CPU ticks (1/100 s, user + system) of the service process, of every PostgreSQL process together,
+    /// and of this process (the load client), from /proc.</summary>
+    private static (long Service, long Postgres, long Client) CpuTicks(int servicePid)
     {
         static long Ticks(string stat)
         {
@@ -182,6 +185,6 @@ public static class P1Ab
             catch (IOException) { } // the process ended meanwhile
             catch (UnauthorizedAccessException) { }
         }
-        return (service, postgres);
+        return (service, postgres, Ticks(File.ReadAllText("/proc/self/stat")));
     }
 }
