@@ -84,11 +84,7 @@ public sealed partial class BenchRun(BenchOptions o)
         // background JIT thread uses under 5 % of a core over 2 s (at least SteadyState, at most four
         // times that). P1 seizes from the start of the list; these assets are not in its way.
         var seizePaths = assets.Select(a => $"/api/assets/{a}/seize").ToArray();
-        var seizeBodies = assets.Select((_, i) => JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            commandId = Guid.NewGuid(), custodian = "Domeinen Roerende Zaken", location = "Depot Utrecht",
-            seizedAt = "2026-03-02T10:00:00Z", sealNumber = $"S-{i:D6}",
-        })).ToArray();
+        var seizeBodies = assets.Select((_, i) => Seeder.SeizureBody(i)).ToArray();
         // One seizure and one read first, each alone, right after the restart: the service's first
         // requests (JIT, first connections) are reported, not timed.
         var firstSeize = Stopwatch.StartNew();

@@ -35,7 +35,6 @@ public static class NaiveStack
     /// <summary>The naive stack never gets more fresh assets than this rate could seize in P1's warm-up and window.</summary>
     public const double MaxSeizuresPerSecond = 3_000;
 
-    private const string SeizedAt = "2026-03-02T10:00:00Z";
 
     /// <summary>
     /// Starts the naive service (<paramref name="dll"/>, default <c>WorkDir/naive/AssetLedger.Naive.dll</c>; port
@@ -72,7 +71,7 @@ public static class NaiveStack
             await api.ExpectAsync(api.PostAsync("/assets", users.Investigator, IdentifyBody(first, 0)), "naive: first identification", 201);
             var firstRequestMs = clock.Elapsed.TotalMilliseconds;
             clock.Restart();
-            await api.ExpectAsync(api.PostAsync($"/api/assets/{first}/seize", users.Investigator, SeizeBody(0)), "naive: first seizure", 200);
+            await api.ExpectAsync(api.PostAsync($"/api/assets/{first}/seize", users.Investigator, Seeder.SeizureBody(0)), "naive: first seizure", 200);
             var firstSeizeMs = clock.Elapsed.TotalMilliseconds;
             log($"naive stack: first identification {firstRequestMs:F0} ms, first seizure {firstSeizeMs:F0} ms (alone, not timed)");
 
@@ -89,7 +88,7 @@ public static class NaiveStack
             log($"naive stack: seeded in {seedSeconds:F1} s = {pool / seedSeconds:F0} identifications/s");
 
             var paths = assets.Select(a => $"/api/assets/{a}/seize").ToArray();
-            var bodies = assets.Select((_, i) => SeizeBody(i)).ToArray();
+            var bodies = assets.Select((_, i) => Seeder.SeizureBody(i)).ToArray();
             log($"naive stack P1: seizures over HTTP, {s.Clients} clients, {s.Warmup.TotalSeconds:F0} s warm-up + {s.Duration.TotalSeconds:F0} s (pool of {pool:N0})");
             var next = -1;
             long accepted = 0;
@@ -136,12 +135,6 @@ public static class NaiveStack
     private static byte[] IdentifyBody(Guid id, int n) =>
         JsonSerializer.SerializeToUtf8Bytes(new { assetId = id, kind = "bank_account", description = $"Current account {n}" });
 
-    /// <summary>P1's body, field for field.</summary>
-    private static byte[] SeizeBody(int i) => JsonSerializer.SerializeToUtf8Bytes(new
-    {
-        commandId = Guid.NewGuid(), custodian = "Domeinen Roerende Zaken", location = "Depot Utrecht", seizedAt = SeizedAt, sealNumber = $"S-{i:D6}",
-    });
-
     private sealed record SteadyState(double Seconds, double BestPairsPerSecond, string Note);
 
     /// <summary>
@@ -183,7 +176,7 @@ public static class NaiveStack
             var k = Interlocked.Increment(ref n);
             var identified = (await load[w].SendAsync("POST", "/assets", users.Investigator, IdentifyBody(id, k))).Status;
             if (identified != 201) return identified;
-            var seized = (await load[w].SendAsync("POST", $"/api/assets/{id}/seize", users.Investigator, SeizeBody(k))).Status;
+            var seized = (await load[w].SendAsync("POST", $"/api/assets/{id}/seize", users.Investigator, Seeder.SeizureBody(k))).Status;
             if (seized == 200) Interlocked.Increment(ref pairs);
             return seized;
         });

@@ -108,12 +108,7 @@ public static class P1Ab
                                 return (await load[w].SendAsync("POST", $"/api/assets/{pool[a]}/valuations", users.Investigator, valuation)).Status;
                             }
                             if (k >= usable[i]) return null;
-                            var body = JsonSerializer.SerializeToUtf8Bytes(new
-                            {
-                                commandId = Guid.NewGuid(), custodian = "Domeinen Roerende Zaken", location = "Depot Utrecht",
-                                seizedAt = "2026-03-02T10:00:00Z", sealNumber = $"S-{k:D6}",
-                            });
-                            return (await load[w].SendAsync("POST", $"/api/assets/{pool[k]}/seize", users.Investigator, body)).Status;
+                            return (await load[w].SendAsync("POST", $"/api/assets/{pool[k]}/seize", users.Investigator, Seeder.SeizureBody(k))).Status;
                         });
                         var atEnd = CpuTicks(hosts[i].Pid);
                         await probe;
@@ -165,11 +160,6 @@ public static class P1Ab
     /// and of this process (the load client), from /proc.</summary>
     private static (long Service, long Postgres, long Client) CpuTicks(int servicePid)
     {
-        static long Ticks(string stat)
-        {
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[11], Inv) + long.Parse(fields[12], Inv);
-        }
         long service = 0, postgres = 0;
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
@@ -177,14 +167,14 @@ public static class P1Ab
             if (!int.TryParse(name, NumberStyles.None, Inv, out var pid)) continue;
             try
             {
-                if (pid == servicePid) { service = Ticks(File.ReadAllText(Path.Combine(dir, "stat"))); continue; }
+                if (pid == servicePid) { service = ServiceHost.CpuTicks(File.ReadAllText(Path.Combine(dir, "stat"))); continue; }
                 var cmd = File.ReadAllText(Path.Combine(dir, "cmdline"));
                 if (cmd.StartsWith("postgres", StringComparison.Ordinal) || Path.GetFileName(cmd.Split('\0')[0]) == "postgres")
-                    postgres += Ticks(File.ReadAllText(Path.Combine(dir, "stat")));
+                    postgres += ServiceHost.CpuTicks(File.ReadAllText(Path.Combine(dir, "stat")));
             }
             catch (IOException) { } // the process ended meanwhile
             catch (UnauthorizedAccessException) { }
         }
-        return (service, postgres, Ticks(File.ReadAllText("/proc/self/stat")));
+        return (service, postgres, ServiceHost.CpuTicks(File.ReadAllText("/proc/self/stat")));
     }
 }

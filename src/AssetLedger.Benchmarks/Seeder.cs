@@ -52,6 +52,14 @@ public sealed class Seeder(Api api, Users users, Sizes sizes, Action<string> log
     private Task<Reply> CommandAsync(Guid assetId, string command, string token, object body) =>
         api.ExpectAsync(api.PostAsync($"/api/assets/{assetId}/{command}", token, body), command, 200);
 
+    /// <summary>P1's seizure (<c>POST /api/assets/{id}/seize</c>) of the <paramref name="n"/>th asset; the naive
+    /// stack's P1 and the side-by-side windows send the same body.</summary>
+    public static byte[] SeizureBody(int n) => JsonSerializer.SerializeToUtf8Bytes(new
+    {
+        commandId = Guid.NewGuid(), custodian = "Domeinen Roerende Zaken", location = "Depot Utrecht",
+        seizedAt = "2026-03-02T10:00:00Z", sealNumber = $"S-{n:D6}",
+    });
+
     public static object ValuationBody(int n) => new
     {
         commandId = NewId(), value = Money($"{10_000 + n % 90_000}.00"), method = "appraisal",

@@ -116,10 +116,7 @@ public sealed class ServiceHost(BenchOptions options, string signingKey, Service
                 {
                     var comm = File.ReadAllText(Path.Combine(task, "comm"));
                     if (!prefixes.Any(p => comm.StartsWith(p, StringComparison.Ordinal))) continue;
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
-                        long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture); // utime + stime
+                    ticks[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = CpuTicks(File.ReadAllText(Path.Combine(task, "stat")));
                 }
                 catch (IOException) { } // the thread ended meanwhile
             }
@@ -129,6 +126,13 @@ public sealed class ServiceHost(BenchOptions options, string signingKey, Service
     }
 
     /// <summary>Seconds of CPU the threads used between two <see cref="ThreadTicks"/> samples (threads that ended in between are not counted).</summary>
+    /// <summary>User + system CPU ticks (1/100 s) in the text of a <c>/proc/…/stat</c> file (a process's or a thread's).</summary>
+    public static long CpuTicks(string stat)
+    {
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+    }
+
     public static double SecondsBetween(Dictionary<int, long> before, Dictionary<int, long> after) =>
         after.Sum(kv => kv.Value - before.GetValueOrDefault(kv.Key)) / 100.0;
 

@@ -29,15 +29,12 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         var read = secondStream.CurrentVersion;
         Assert.Equal(read, firstStream.CurrentVersion);
 
-        DirectWrites.Envelope(first);
-        firstStream.AppendOne(DirectWrites.Transfer("Custodian A"));
-        await first.SaveChangesAsync();
+        await TheWinnerTransfersAsync(first, firstStream);
 
         DirectWrites.Envelope(second);
         secondStream.AppendOne(DirectWrites.Transfer("Custodian B"));
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => second.SaveChangesAsync());
+        await AssertRefusedAsARaceAsync(() => second.SaveChangesAsync());
 
-        Assert.True(CommandExecutor.IsRace(refused), $"not treated as a race: {refused.GetType().FullName}: {refused.Message}");
         await AssertOnlyTheWinnerWroteAsync(asset, events, read);
     }
 
@@ -66,17 +63,14 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         await using var second = await DirectWrites.OpenWriteSessionAsync(Fixture, asset);
         var read = second.Stream.CurrentVersion;
         var firstStream = await first.Events.FetchForWriting<Asset>(asset);
-        DirectWrites.Envelope(first);
-        firstStream.AppendOne(DirectWrites.Transfer("Custodian A"));
-        await first.SaveChangesAsync();
+        await TheWinnerTransfersAsync(first, firstStream);
 
         second.Transfer("Custodian B");
         var loser = Task.Run(second.CommitAsync);
         await WaitForALockWaitAsync(loser);
         await firstTransaction.CommitAsync();
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => loser);
+        await AssertRefusedAsARaceAsync(() => loser);
 
-        Assert.True(CommandExecutor.IsRace(refused), $"not treated as a race: {refused.GetType().FullName}: {refused.Message}");
         // (Marten turns the unique violation into its EventStreamUnexpectedMaxEventIdException, without the cause.)
         await AssertOnlyTheWinnerWroteAsync(asset, events, read);
     }
@@ -108,11 +102,25 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         // Another command on the asset commits after the head was read.
         await Client.Value(asset).Ok();
 
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => CommandExecutor.CommitAsync(cache, session, commit, "NL", CancellationToken.None));
-        Assert.True(CommandExecutor.IsRace(refused), $"not treated as a race: {refused.GetType().FullName}: {refused.Message}");
+        await AssertRefusedAsARaceAsync(() => CommandExecutor.CommitAsync(cache, session, commit, "NL", CancellationToken.None));
         Assert.Equal(events + 1, await Fixture.EventCountAsync()); // the valuation only
         var report = await Client.Get("/api/audit/verify", Tokens.Auditor);
         Assert.Empty(report.Json.GetProperty("broken").EnumerateArray());
+    }
+
+    /// <summary>The winner appends its one transfer (to "Custodian A") to the stream it fetched, and saves.</summary>
+    private static async Task TheWinnerTransfersAsync(IDocumentSession session, JasperFx.Events.IEventStream<Asset> stream)
+    {
+        DirectWrites.Envelope(session);
+        stream.AppendOne(DirectWrites.Transfer("Custodian A"));
+        await session.SaveChangesAsync();
+    }
+
+    /// <summary>The commit fails, with an exception the executor retries as a race instead of answering 500.</summary>
+    private static async Task AssertRefusedAsARaceAsync(Func<Task> commit)
+    {
+        var refused = await Assert.ThrowsAnyAsync<Exception>(commit);
+        Assert.True(CommandExecutor.IsRace(refused), $"not treated as a race: {refused.GetType().FullName}: {refused.Message}");
     }
 
     /// <summary>The winner's one transfer (to "Custodian A") is all that was appended since <paramref name="events"/>, on version <paramref name="read"/>.</summary>
