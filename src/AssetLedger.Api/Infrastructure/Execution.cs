@@ -122,6 +122,10 @@ public sealed record StreamCommand<T>(CommandContext Context, string Route, Guid
     /// <summary>Whether the decision reads nothing but the fetched stream, so that its acceptances
     /// without <see cref="Verdict.Accept.Beyond"/> may share a transaction (<see cref="GroupCommitter"/>).</summary>
     public bool Groupable { get; init; }
+
+    /// <summary>Whether <see cref="Fetch"/> is <c>FetchForWriting</c> of the asset <see cref="StreamId"/>, so that
+    /// in a group an asset this process has just committed (<see cref="Assets.HeldAssets"/>) may stand in for the read.</summary>
+    public bool FromHeld { get; init; }
 }
 
 /// <summary>
@@ -131,11 +135,11 @@ public sealed record StreamCommand<T>(CommandContext Context, string Route, Guid
 /// state, so concurrent replays all see the winner's record and concurrent commands serialise.
 /// </summary>
 public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain,
-    Assets.AssetStatusCache statusCache, IConfiguration configuration, ILogger<CommandExecutor> log) : IAsyncDisposable, IDisposable
+    Assets.AssetStatusCache statusCache, Assets.HeldAssets held, IConfiguration configuration, ILogger<CommandExecutor> log) : IAsyncDisposable, IDisposable
 {
     // Commands that can be committed together are (configuration Commands:GroupCommit, default true).
     private readonly GroupCommitter? groups = configuration.GetValue("Commands:GroupCommit", true)
-        ? new GroupCommitter(store, dataSource, clock, chain, statusCache, log, GroupWorkers(configuration))
+        ? new GroupCommitter(store, dataSource, clock, chain, statusCache, held, log, GroupWorkers(configuration))
         : null;
 
     /// <summary>Group-commit workers (<c>Commands:GroupCommitWorkers</c>); checked when the host is built, so
@@ -220,7 +224,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
             await SealAsync(chain, session, connection, ctx, command.Route, command.StreamId, now, head, ct);
             try
             {
-                await CommitAsync(statusCache, session, commit, ctx.Caller.Jurisdiction, ct);
+                await CommitAsync(statusCache, held, session, commit, ctx.Caller.Jurisdiction, ct);
                 return outcome;
             }
             catch (Exception ex) when (IsRace(ex))
@@ -276,15 +280,22 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     /// so that the cache drops the answers of every stream it appends to before the command is answered.
     /// The session is one of <see cref="OpenWriteSession"/>: its batch ends with the COMMIT.
     /// </summary>
-    public static async Task CommitAsync(Assets.AssetStatusCache statusCache, IDocumentSession session, BatchCommit commit, string tenant, CancellationToken ct)
+    public static async Task CommitAsync(Assets.AssetStatusCache statusCache, Assets.HeldAssets held, IDocumentSession session, BatchCommit commit,
+        string tenant, CancellationToken ct)
     {
         Assets.StatusCacheLease.QueueGuard(statusCache, session);
-        using (statusCache.BeginWrite(tenant, session.PendingChanges.Streams().Select(a => a.Id)))
+        var streams = session.PendingChanges.Streams().ToList();
+        // Whatever the outcome, no held asset of these streams is used again; only success puts them back.
+        held.Forget(tenant, streams);
+        // The inline projection then leaves the asset documents it writes in the session, for KeepCommitted.
+        if (held.Enabled) session.UseIdentityMapFor<Asset>();
+        using (statusCache.BeginWrite(tenant, streams.Select(a => a.Id)))
             await session.SaveChangesAsync(ct);
         // The batch ran to its end without an error, so its last statement, the COMMIT, ran too. A
         // batch without it would leave the transaction to be rolled back: a bug, never a silent loss.
         if (!commit.Queued)
             throw new InvalidOperationException("The write batch had no COMMIT: the session was not opened with CommandExecutor.OpenWriteSession.");
+        held.KeepCommitted(session, tenant, streams);
     }
 
     /// <summary>

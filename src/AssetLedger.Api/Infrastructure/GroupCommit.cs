@@ -16,8 +16,9 @@ internal abstract class GroupMember(CommandContext context, string route, Guid s
     /// <summary>The committed outcome, or null: the command was not committed and runs alone.</summary>
     public TaskCompletionSource<Outcome?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Queues the command's read on the group's batch.</summary>
-    public abstract void Prefetch(IBatchedQuery batch);
+    /// <summary>Queues the command's read on the group's batch, or takes its stream from
+    /// <paramref name="held"/> without a read (false: nothing was queued).</summary>
+    public abstract bool Prefetch(IBatchedQuery batch, IDocumentSession session, Assets.HeldAssets held);
 
     /// <summary>After the batch ran: the acceptance (its events appended to the group's session) and
     /// the stream's chain head when the read carries it, or no acceptance (the command runs alone).</summary>
@@ -29,7 +30,19 @@ internal sealed class GroupMember<T>(StreamCommand<T> command) : GroupMember(com
 {
     private Task<JasperFx.Events.IEventStream<T>>? fetched;
 
-    public override void Prefetch(IBatchedQuery batch) => fetched = command.Fetch(batch);
+    public override bool Prefetch(IBatchedQuery batch, IDocumentSession session, Assets.HeldAssets held)
+    {
+        // A held asset stands in for FetchForWriting's read (HeldAssets); attached to the session, the
+        // inline projection folds onto it as onto a fetched one.
+        if (command.FromHeld && typeof(T) == typeof(Asset)
+            && held.TryTake(Tenant, StreamId, out var asset, out var version) && Assets.HeldAssets.Attach(session, asset))
+        {
+            fetched = Task.FromResult((JasperFx.Events.IEventStream<T>)(object)new Assets.HeldStream(session, asset, version));
+            return false;
+        }
+        fetched = command.Fetch(batch);
+        return true;
+    }
 
     public override async Task<(Outcome.Done?, Audit.ChainHead?)> DecideAsync(IDocumentSession session, Instant now)
     {
@@ -67,15 +80,16 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
     private readonly IClock clock;
     private readonly Audit.ChainStamper chain;
     private readonly Assets.AssetStatusCache statusCache;
+    private readonly Assets.HeldAssets held;
     private readonly ILogger log;
     private readonly Channel<GroupMember> queue = Channel.CreateUnbounded<GroupMember>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly Task[] workers;
 
     public GroupCommitter(IDocumentStore store, NpgsqlDataSource dataSource, IClock clock, Audit.ChainStamper chain,
-        Assets.AssetStatusCache statusCache, ILogger log, int workerCount = DefaultWorkers)
+        Assets.AssetStatusCache statusCache, Assets.HeldAssets held, ILogger log, int workerCount = DefaultWorkers)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
-        (this.store, this.dataSource, this.clock, this.chain, this.statusCache, this.log) = (store, dataSource, clock, chain, statusCache, log);
+        (this.store, this.dataSource, this.clock, this.chain, this.statusCache, this.held, this.log) = (store, dataSource, clock, chain, statusCache, held, log);
         // Each worker holds one connection while its group commits; more workers, smaller groups.
         workers = Enumerable.Range(0, workerCount).Select(_ => Task.Run(WorkAsync)).ToArray();
     }
@@ -116,8 +130,11 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
             await using var session = CommandExecutor.OpenWriteSession(store, transaction, group[0].Tenant, out var commit);
 
             var batch = session.CreateBatchQuery();
-            foreach (var member in group) member.Prefetch(batch);
-            await batch.Execute();
+            var reads = 0;
+            foreach (var member in group)
+                if (member.Prefetch(batch, session, held)) reads++;
+            // A group whose members all decide from held assets makes no read round trip.
+            if (reads > 0) await batch.Execute();
 
             var now = clock.GetCurrentInstant();
             var accepted = new List<(GroupMember Member, Outcome.Done Done)>(group.Count);
@@ -135,7 +152,7 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
                 accepted.Add((member, done));
             }
             if (accepted.Count == 0) return;
-            await CommandExecutor.CommitAsync(statusCache, session, commit, group[0].Tenant, CancellationToken.None);
+            await CommandExecutor.CommitAsync(statusCache, held, session, commit, group[0].Tenant, CancellationToken.None);
             foreach (var (member, done) in accepted) member.Result.TrySetResult(done);
         }
         catch (Exception ex) when (CommandExecutor.IsRace(ex) || ErrorHandlingMiddleware.IsDatabaseUnavailable(ex))

@@ -45,7 +45,8 @@ public sealed record WriteSession(ApiFixture Fixture, Npgsql.NpgsqlConnection Co
 
     /// <summary>Commits as commands do (<see cref="global::AssetLedger.Api.Infrastructure.CommandExecutor.CommitAsync"/>).</summary>
     public Task CommitAsync() => global::AssetLedger.Api.Infrastructure.CommandExecutor.CommitAsync(
-        Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>(), Session, Commit, "NL", CancellationToken.None);
+        Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>(),
+        Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.HeldAssets>(), Session, Commit, "NL", CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {

@@ -102,7 +102,7 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         // Another command on the asset commits after the head was read.
         await Client.Value(asset).Ok();
 
-        await AssertRefusedAsARaceAsync(() => CommandExecutor.CommitAsync(cache, session, commit, "NL", CancellationToken.None));
+        await AssertRefusedAsARaceAsync(() => CommandExecutor.CommitAsync(cache, Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.HeldAssets>(), session, commit, "NL", CancellationToken.None));
         Assert.Equal(events + 1, await Fixture.EventCountAsync()); // the valuation only
         var report = await Client.Get("/api/audit/verify", Tokens.Auditor);
         Assert.Empty(report.Json.GetProperty("broken").EnumerateArray());

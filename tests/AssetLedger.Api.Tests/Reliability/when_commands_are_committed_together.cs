@@ -148,7 +148,7 @@ public sealed class when_commands_are_committed_together(ApiFixture fixture) : A
 
     [Fact]
     public void a_committer_needs_at_least_one_worker() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GroupCommitter(null!, null!, null!, null!, null!, null!, workerCount: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GroupCommitter(null!, null!, null!, null!, null!, null!, null!, workerCount: 0));
 
     private static async Task<Outcome> RunWithAFailingGroup(CommandExecutor executor, Caller caller, Guid asset)
     {

@@ -1,0 +1,175 @@
+using JasperFx.Events;
+using Marten.Internal;
+
+namespace AssetLedger.Api.Assets;
+
+/// <summary>
+/// The asset documents this process has just committed, each with its stream's version, so that the
+/// next grouped command on the asset decides from it instead of reading the document and the version
+/// again: the group's read round trip is skipped when every member finds its asset here
+/// (docs/architecture.md, "Held assets").
+/// <para>
+/// Never trusted blindly. A held document is the one Marten's inline projection wrote in a commit that
+/// succeeded, at the version that commit left the stream at, so a version names exactly one document.
+/// The command appends with that version expected: if the stream moved since (another process, a
+/// case-wide command, a commit whose outcome was never learnt), Marten refuses the append before the
+/// write batch or the unique index on the stream's versions refuses it inside, as for a fetched stream,
+/// and the command runs alone with a fresh read. An entry is taken out when it is used and when any
+/// commit is about to append to its stream; only a commit that succeeded puts one back.
+/// </para>
+/// Bounded: at most about <c>capacity</c> entries, the oldest of a shard dropped first.
+/// </summary>
+public sealed class HeldAssets
+{
+    private const int ShardCount = 64;
+
+    private sealed class Shard
+    {
+        public readonly Dictionary<(string Tenant, Guid Id), (Asset Asset, long Version)> Entries = new();
+        public readonly Queue<(string Tenant, Guid Id)> Order = new();
+    }
+
+    private readonly Shard[] shards = Enumerable.Range(0, ShardCount).Select(_ => new Shard()).ToArray();
+    private readonly int perShard;
+
+    public HeldAssets(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        perShard = capacity == 0 ? 0 : Math.Max(1, (capacity + ShardCount - 1) / ShardCount);
+    }
+
+    /// <summary>From configuration: <c>Commands:HeldAssets</c> (default 20,000; 0 turns it off).</summary>
+    public static HeldAssets FromConfiguration(IConfiguration configuration) =>
+        new(configuration.GetValue("Commands:HeldAssets", 20_000));
+
+    public bool Enabled => perShard > 0;
+
+    /// <summary>Entries held now (for tests and diagnostics).</summary>
+    public int Count => shards.Sum(s => { lock (s) return s.Entries.Count; });
+
+    private Shard ShardOf(Guid id) => shards[(int)((uint)id.GetHashCode() % ShardCount)];
+
+    /// <summary>The held document of the asset and its version, left held (for tests and diagnostics).</summary>
+    public bool TryPeek(string tenant, Guid id, out Asset asset, out long version)
+    {
+        (asset, version) = (null!, 0);
+        var shard = ShardOf(id);
+        lock (shard)
+        {
+            if (!shard.Entries.TryGetValue((tenant, id), out var held)) return false;
+            (asset, version) = held;
+            return true;
+        }
+    }
+
+    /// <summary>Takes the held document of the asset out (a second command cannot use it too).</summary>
+    public bool TryTake(string tenant, Guid id, out Asset asset, out long version)
+    {
+        (asset, version) = (null!, 0);
+        if (!Enabled) return false;
+        var shard = ShardOf(id);
+        lock (shard)
+        {
+            if (!shard.Entries.Remove((tenant, id), out var held)) return false;
+            (asset, version) = held;
+            return true;
+        }
+    }
+
+    /// <summary>Before a commit that may append to these streams: their entries are dropped, whatever the outcome.</summary>
+    public void Forget(string tenant, IEnumerable<StreamAction> streams)
+    {
+        if (!Enabled) return;
+        foreach (var stream in streams)
+        {
+            var shard = ShardOf(stream.Id);
+            lock (shard) shard.Entries.Remove((tenant, stream.Id));
+        }
+    }
+
+    /// <summary>
+    /// After a commit that succeeded: keeps each asset document the session's inline projection wrote
+    /// for <paramref name="streams"/>, when it is at the version its stream was committed at.
+    /// </summary>
+    public void KeepCommitted(IDocumentSession session, string tenant, IEnumerable<StreamAction> streams)
+    {
+        if (!Enabled) return;
+        if (!((IMartenSession)session).ItemMap.TryGetValue(typeof(Asset), out var raw) || raw is not Dictionary<Guid, Asset> projected) return;
+        foreach (var stream in streams)
+        {
+            if (stream.Events.Count == 0 || !projected.TryGetValue(stream.Id, out var asset) || asset.Version != stream.Version) continue;
+            var shard = ShardOf(stream.Id);
+            lock (shard)
+            {
+                var key = (tenant, stream.Id);
+                if (shard.Entries.TryAdd(key, (asset, stream.Version)))
+                {
+                    shard.Order.Enqueue(key);
+                    // The queue may name keys taken since; each is dropped once, oldest first.
+                    while (shard.Entries.Count > perShard && shard.Order.TryDequeue(out var oldest)) shard.Entries.Remove(oldest);
+                    if (shard.Order.Count > 4 * perShard) Compact(shard);
+                }
+                else shard.Entries[key] = (asset, stream.Version);
+            }
+        }
+    }
+
+    // Keys taken out stay in the order queue until dequeued; this keeps it bounded.
+    private static void Compact(Shard shard)
+    {
+        var live = shard.Order.Where(shard.Entries.ContainsKey).Distinct().ToList();
+        shard.Order.Clear();
+        foreach (var key in live) shard.Order.Enqueue(key);
+    }
+
+    /// <summary>
+    /// Puts a held document in the session as if <c>FetchForWriting</c> had read it: the inline
+    /// projection folds the command's events onto it without loading it. False when the session keeps
+    /// its documents in a shape this does not know; the command then fetches its stream.
+    /// </summary>
+    public static bool Attach(IDocumentSession session, Asset asset)
+    {
+        session.UseIdentityMapFor<Asset>();
+        var map = ((IMartenSession)session).ItemMap;
+        if (!map.TryGetValue(typeof(Asset), out var raw)) map[typeof(Asset)] = raw = new Dictionary<Guid, Asset>();
+        if (raw is not Dictionary<Guid, Asset> documents) return false;
+        documents[asset.Id] = asset;
+        return true;
+    }
+}
+
+/// <summary>
+/// A stream handle on a held document (<see cref="HeldAssets"/>): what <c>FetchForWriting</c> returns,
+/// without the read. Its appends expect the stream at the held version.
+/// </summary>
+internal sealed class HeldStream(IDocumentSession session, Asset asset, long version) : IEventStream<Asset>
+{
+    private StreamAction? action;
+
+    public Guid Id => asset.Id;
+    public string? Key => null;
+    public Asset? Aggregate => asset;
+    public long? StartingVersion => version;
+    public long? CurrentVersion => version + Events.Count;
+    public CancellationToken Cancellation => CancellationToken.None;
+    public IReadOnlyList<IEvent> Events => action?.Events ?? [];
+
+    public bool AlwaysEnforceConsistency
+    {
+        get => action?.AlwaysEnforceConsistency ?? false;
+        set => throw new NotSupportedException("A held stream is only appended to.");
+    }
+
+    public void AppendOne(object @event) => AppendMany([@event]);
+
+    public void AppendMany(params object[] events) => AppendMany((IEnumerable<object>)events);
+
+    public void AppendMany(IEnumerable<object> events)
+    {
+        action = session.Events.Append(asset.Id, events);
+        action.ExpectedVersionOnServer = version;
+        action.AggregateType = typeof(Asset);
+    }
+
+    public void TryFastForwardVersion() => throw new NotSupportedException("A held stream is used in one unit of work.");
+}
