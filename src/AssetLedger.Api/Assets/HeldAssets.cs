@@ -79,12 +79,14 @@ public sealed class HeldAssets
     /// <summary>Before a commit that may append to these streams: their entries are dropped, whatever the outcome.</summary>
     public void Forget(string tenant, IEnumerable<StreamAction> streams)
     {
+        foreach (var stream in streams) Forget(tenant, stream.Id);
+    }
+
+    public void Forget(string tenant, Guid id)
+    {
         if (!Enabled) return;
-        foreach (var stream in streams)
-        {
-            var shard = ShardOf(stream.Id);
-            lock (shard) shard.Entries.Remove((tenant, stream.Id));
-        }
+        var shard = ShardOf(id);
+        lock (shard) shard.Entries.Remove((tenant, id));
     }
 
     /// <summary>
@@ -96,21 +98,26 @@ public sealed class HeldAssets
         if (!Enabled) return;
         if (!((IMartenSession)session).ItemMap.TryGetValue(typeof(Asset), out var raw) || raw is not Dictionary<Guid, Asset> projected) return;
         foreach (var stream in streams)
+            if (stream.Events.Count > 0 && projected.TryGetValue(stream.Id, out var asset) && asset.Version == stream.Version)
+                Keep(tenant, asset, stream.Version);
+    }
+
+    /// <summary>Holds <paramref name="asset"/> as committed at <paramref name="version"/>, the oldest entry of its shard dropped beyond the bound.</summary>
+    public void Keep(string tenant, Asset asset, long version)
+    {
+        if (!Enabled) return;
+        var shard = ShardOf(asset.Id);
+        lock (shard)
         {
-            if (stream.Events.Count == 0 || !projected.TryGetValue(stream.Id, out var asset) || asset.Version != stream.Version) continue;
-            var shard = ShardOf(stream.Id);
-            lock (shard)
+            var key = (tenant, asset.Id);
+            if (shard.Entries.TryAdd(key, (asset, version)))
             {
-                var key = (tenant, stream.Id);
-                if (shard.Entries.TryAdd(key, (asset, stream.Version)))
-                {
-                    shard.Order.Enqueue(key);
-                    // The queue may name keys taken since; each is dropped once, oldest first.
-                    while (shard.Entries.Count > perShard && shard.Order.TryDequeue(out var oldest)) shard.Entries.Remove(oldest);
-                    if (shard.Order.Count > 4 * perShard) Compact(shard);
-                }
-                else shard.Entries[key] = (asset, stream.Version);
+                shard.Order.Enqueue(key);
+                // The queue may still name keys taken out since; such a name is skipped when it comes up.
+                while (shard.Entries.Count > perShard && shard.Order.TryDequeue(out var oldest)) shard.Entries.Remove(oldest);
+                if (shard.Order.Count > 4 * perShard) Compact(shard);
             }
+            else shard.Entries[key] = (asset, version);
         }
     }
 
