@@ -56,7 +56,7 @@ public static class LedgerApp
         builder.Services.TryAddSingleton<IClock>(SystemClock.Instance); // a test host may have provided its own
         builder.Services.AddSingleton<JurisdictionCalendar>();
         builder.Services.AddSingleton<CommandExecutor>();
-        builder.Services.AddSingleton(sp => HeldAssets.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        builder.Services.AddSingleton(sp => HeldAssets.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<AssetStatusCache>()));
         builder.Services.AddSingleton(sp => AssetStatusCache.FromConfiguration(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IClock>()));
         // The status cache answers only while this is the only instance on the database (StatusCacheLease).
         builder.Services.AddHostedService(sp => new StatusCacheLease(StatusCacheLease.DataSourceFor(connectionString),

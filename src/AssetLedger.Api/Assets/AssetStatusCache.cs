@@ -64,12 +64,19 @@ public sealed class AssetStatusCache
 
     private bool Answering => Environment.TickCount64 < Volatile.Read(ref leaseValidUntil);
 
+    private long leaseTerm;
+
+    /// <summary>Counts the lease's acquisitions and losses: two equal values read while <see cref="HoldsLease"/>
+    /// lie within one uninterrupted holding, in which no other instance wrote (<see cref="HeldAssets"/>).</summary>
+    public long LeaseTerm => Interlocked.Read(ref leaseTerm);
+
     /// <summary>The backend pid of the lease's own connection (0: none), which holds the lock exclusive while this instance holds the lease.</summary>
     public int LeaseBackendPid { get; set; }
 
     /// <summary>The lease was acquired: the cache starts empty, and answers until <see cref="LeaseValidity"/> after the last confirmation.</summary>
     public void LeaseAcquired()
     {
+        Interlocked.Increment(ref leaseTerm);
         DropAll();
         Volatile.Write(ref leaseValidUntil, Environment.TickCount64 + (long)LeaseValidity.TotalMilliseconds);
     }
@@ -84,6 +91,7 @@ public sealed class AssetStatusCache
     public void LeaseLost()
     {
         Volatile.Write(ref leaseValidUntil, 0);
+        Interlocked.Increment(ref leaseTerm);
         DropAll();
     }
 

@@ -17,6 +17,12 @@ namespace AssetLedger.Api.Assets;
 /// and the command runs alone with a fresh read. An entry is taken out when it is used and when any
 /// commit is about to append to its stream; only a commit that succeeded puts one back.
 /// </para>
+/// <para>
+/// Used only while this instance holds the status cache's lease (<see cref="StatusCacheLease"/>: it is the
+/// only instance on the database), and only entries kept within the same holding: with two instances
+/// writing, held documents would often be stale, and each stale one costs its whole group a failed
+/// commit. Correctness does not rest on the lease; the expected version is what refuses a stale one.
+/// </para>
 /// Bounded: at most about <c>capacity</c> entries, the oldest of a shard dropped first.
 /// </summary>
 public sealed class HeldAssets
@@ -25,22 +31,24 @@ public sealed class HeldAssets
 
     private sealed class Shard
     {
-        public readonly Dictionary<(string Tenant, Guid Id), (Asset Asset, long Version)> Entries = new();
+        public readonly Dictionary<(string Tenant, Guid Id), (Asset Asset, long Version, long Term)> Entries = new();
         public readonly Queue<(string Tenant, Guid Id)> Order = new();
     }
 
     private readonly Shard[] shards = Enumerable.Range(0, ShardCount).Select(_ => new Shard()).ToArray();
     private readonly int perShard;
+    private readonly AssetStatusCache lease;
 
-    public HeldAssets(int capacity)
+    public HeldAssets(int capacity, AssetStatusCache lease)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         perShard = capacity == 0 ? 0 : Math.Max(1, (capacity + ShardCount - 1) / ShardCount);
+        this.lease = lease;
     }
 
     /// <summary>From configuration: <c>Commands:HeldAssets</c> (default 20,000; 0 turns it off).</summary>
-    public static HeldAssets FromConfiguration(IConfiguration configuration) =>
-        new(configuration.GetValue("Commands:HeldAssets", 20_000));
+    public static HeldAssets FromConfiguration(IConfiguration configuration, AssetStatusCache lease) =>
+        new(configuration.GetValue("Commands:HeldAssets", 20_000), lease);
 
     public bool Enabled => perShard > 0;
 
@@ -57,21 +65,23 @@ public sealed class HeldAssets
         lock (shard)
         {
             if (!shard.Entries.TryGetValue((tenant, id), out var held)) return false;
-            (asset, version) = held;
+            (asset, version, _) = held;
             return true;
         }
     }
 
-    /// <summary>Takes the held document of the asset out (a second command cannot use it too).</summary>
+    /// <summary>Takes the held document of the asset out (a second command cannot use it too); false, and
+    /// nothing to use, unless the lease is held and has been since the document was kept.</summary>
     public bool TryTake(string tenant, Guid id, out Asset asset, out long version)
     {
         (asset, version) = (null!, 0);
-        if (!Enabled) return false;
+        if (!Enabled || !lease.HoldsLease) return false;
+        var term = lease.LeaseTerm;
         var shard = ShardOf(id);
         lock (shard)
         {
-            if (!shard.Entries.Remove((tenant, id), out var held)) return false;
-            (asset, version) = held;
+            if (!shard.Entries.Remove((tenant, id), out var held) || held.Term != term) return false;
+            (asset, version, _) = held;
             return true;
         }
     }
@@ -105,19 +115,20 @@ public sealed class HeldAssets
     /// <summary>Holds <paramref name="asset"/> as committed at <paramref name="version"/>, the oldest entry of its shard dropped beyond the bound.</summary>
     public void Keep(string tenant, Asset asset, long version)
     {
-        if (!Enabled) return;
+        if (!Enabled || !lease.HoldsLease) return;
+        var entry = (asset, version, lease.LeaseTerm);
         var shard = ShardOf(asset.Id);
         lock (shard)
         {
             var key = (tenant, asset.Id);
-            if (shard.Entries.TryAdd(key, (asset, version)))
+            if (shard.Entries.TryAdd(key, entry))
             {
                 shard.Order.Enqueue(key);
                 // The queue may still name keys taken out since; such a name is skipped when it comes up.
                 while (shard.Entries.Count > perShard && shard.Order.TryDequeue(out var oldest)) shard.Entries.Remove(oldest);
                 if (shard.Order.Count > 4 * perShard) Compact(shard);
             }
-            else shard.Entries[key] = (asset, version);
+            else shard.Entries[key] = entry;
         }
     }
 

@@ -17,6 +17,14 @@ public sealed class when_a_command_decides_from_a_held_asset(ApiFixture fixture)
 {
     private HeldAssets Held => Fixture.Host.Services.GetRequiredService<HeldAssets>();
 
+    /// <summary>Assets are held only while the instance holds the status cache's lease, which it takes shortly after it starts.</summary>
+    private async Task GivenTheLeaseIsHeld()
+    {
+        var cache = Fixture.Host.Services.GetRequiredService<AssetStatusCache>();
+        for (var waited = 0; !cache.HoldsLease && waited < 200; waited++) await Task.Delay(50);
+        Assert.True(cache.HoldsLease, "the test instance holds the lease within 10 s");
+    }
+
     /// <summary>The held document and version equal the stored document and the stream's version, byte for byte.</summary>
     private async Task AssertHeldAsStoredAsync(Guid asset, long expectedVersion)
     {
@@ -33,6 +41,7 @@ public sealed class when_a_command_decides_from_a_held_asset(ApiFixture fixture)
     [Fact]
     public async Task an_asset_is_held_as_each_commit_left_it_and_the_next_commands_decide_from_it()
     {
+        await GivenTheLeaseIsHeld();
         var asset = await Client.AddAsset(await Client.OpenCase());
         await AssertHeldAsStoredAsync(asset, 1);
 
@@ -52,6 +61,7 @@ public sealed class when_a_command_decides_from_a_held_asset(ApiFixture fixture)
     [Fact]
     public async Task a_stream_another_writer_moved_is_refused_as_a_race_and_the_command_is_decided_from_the_database()
     {
+        await GivenTheLeaseIsHeld();
         var asset = await Client.AddAsset(await Client.OpenCase());
         Assert.True(Held.TryPeek("NL", asset, out var before, out var heldVersion));
         Assert.Equal(AssetStatus.Identified, before.Status);
@@ -83,6 +93,7 @@ public sealed class when_a_command_decides_from_a_held_asset(ApiFixture fixture)
     [Fact]
     public async Task a_command_whose_commit_failed_leaves_nothing_held_and_the_next_one_reads_the_store()
     {
+        await GivenTheLeaseIsHeld();
         var asset = await Client.AddAsset(await Client.OpenCase());
         var used = Guid.NewGuid();
         var other = await Client.AddAsset(await Client.OpenCase("NL-2026-0043"));
