@@ -128,7 +128,9 @@ public sealed class HeldAssets
                 while (shard.Entries.Count > perShard && shard.Order.TryDequeue(out var oldest)) shard.Entries.Remove(oldest);
                 if (shard.Order.Count > 4 * perShard) Compact(shard);
             }
-            else shard.Entries[key] = entry;
+            // Two commits on one stream (a case command appends to its assets outside their gates) may
+            // end in either order: the later version stays.
+            else if (shard.Entries[key].Version <= version) shard.Entries[key] = entry;
         }
     }
 

@@ -51,6 +51,11 @@ public sealed class when_assets_are_held_in_memory
         Assert.Same(second, now);
         Assert.Equal(2, version);
         Assert.Equal(1, held.Count);
+        // The commit of version 1 ending after that of version 2 does not bring the older document back.
+        held.Keep("NL", first, 1);
+        Assert.True(held.TryPeek("NL", id, out now, out version));
+        Assert.Same(second, now);
+        Assert.Equal(2, version);
 
         held.Forget("NL", id);
         Assert.False(held.TryPeek("NL", id, out _, out _));
