@@ -54,8 +54,9 @@ internal sealed class GroupMember<T>(StreamCommand<T> command) : GroupMember(com
 
 /// <summary>
 /// Group commit: commands that arrive while a transaction is in flight are committed together in
-/// the next one: one connection, one batch of reads, one batch of writes and one COMMIT (one WAL
-/// flush) for the whole group instead of for each command. Nothing waits for a group to fill: a
+/// the next one: one connection, one batch of reads (none when every member's asset is held,
+/// <see cref="Assets.HeldAssets"/>), one batch of writes and one COMMIT (one WAL flush) for the whole
+/// group instead of for each command. Nothing waits for a group to fill: a
 /// worker takes whatever is queued (up to <see cref="MaxGroup"/>, one jurisdiction per group), so a
 /// lone command commits at once, and under load groups grow by themselves.
 /// <para>
