@@ -24,12 +24,10 @@ namespace AssetLedger.Api.Assets;
 /// </summary>
 public sealed class AssetStatusCache
 {
-    private const int ShardCount = 64;
-
     /// <summary>One kept answer: the body as sent, its version (the ETag), who may see it, the day it was computed for.</summary>
     public sealed record Entry(byte[] Body, long Version, IReadOnlyList<string> CaseAgencies, LocalDate Day, Instant Expires);
 
-    private readonly Shard[] shards;
+    private readonly AssetShards<Shard> shards = new();
     private readonly int perShard;
     private readonly IClock clock;
 
@@ -39,8 +37,7 @@ public sealed class AssetStatusCache
         if (lifetime <= Duration.Zero) capacity = 0;
         this.clock = clock;
         Lifetime = lifetime;
-        perShard = capacity == 0 ? 0 : Math.Max(1, (capacity + ShardCount - 1) / ShardCount);
-        shards = Enumerable.Range(0, ShardCount).Select(_ => new Shard()).ToArray();
+        perShard = AssetShards<Shard>.PerShard(capacity);
     }
 
     /// <summary>From configuration: <c>Reads:StatusCacheEntries</c> (default 100,000; 0 turns it off)
@@ -99,11 +96,10 @@ public sealed class AssetStatusCache
     /// command may stand for a commit whose end was never seen).</summary>
     public void DropAll()
     {
-        foreach (var shard in shards)
+        foreach (var shard in shards.All)
             lock (shard)
             {
-                shard.Entries.Clear();
-                shard.Order.Clear();
+                shard.Clear();
                 shard.Epoch++; // answers being read now are not kept
             }
     }
@@ -111,16 +107,16 @@ public sealed class AssetStatusCache
     public Duration Lifetime { get; }
 
     /// <summary>Entries held now (for tests and diagnostics).</summary>
-    public int Count => shards.Sum(s => { lock (s) return s.Entries.Count; });
+    public int Count => shards.All.Sum(s => { lock (s) return s.Count; });
 
     /// <summary>The kept answer for the asset, if there is one computed for <paramref name="today"/> and still alive.</summary>
     public bool TryGet(string tenant, Guid id, LocalDate today, out Entry entry)
     {
         entry = null!;
         if (!Enabled || !Answering) return false;
-        var shard = ShardOf(id);
+        var shard = shards.Of(id);
         Entry? found;
-        lock (shard) shard.Entries.TryGetValue((tenant, id), out found);
+        lock (shard) shard.TryGetValue((tenant, id), out found);
         if (found is null || found.Day != today || found.Expires <= clock.GetCurrentInstant()) return false;
         entry = found;
         return true;
@@ -130,7 +126,7 @@ public sealed class AssetStatusCache
     public long Ticket(Guid id)
     {
         if (!Enabled) return 0;
-        var shard = ShardOf(id);
+        var shard = shards.Of(id);
         lock (shard) return shard.Epoch;
     }
 
@@ -142,20 +138,11 @@ public sealed class AssetStatusCache
     public bool Offer(string tenant, Guid id, long ticket, Entry entry)
     {
         if (!Enabled) return false;
-        var shard = ShardOf(id);
+        var shard = shards.Of(id);
         lock (shard)
         {
             if (shard.Writing > 0 || shard.Epoch != ticket || !HoldsLease) return false;
-            var key = (tenant, id);
-            if (!shard.Entries.ContainsKey(key))
-            {
-                while (shard.Entries.Count >= perShard && shard.Order.TryDequeue(out var oldest)) shard.Entries.Remove(oldest);
-                shard.Order.Enqueue(key);
-                // Keys invalidated since they were queued stay in the queue: compact it now and then.
-                if (shard.Order.Count > 2 * perShard + 16)
-                    shard.Order = new Queue<(string, Guid)>(shard.Order.Distinct().Where(shard.Entries.ContainsKey).Append(key).Distinct());
-            }
-            shard.Entries[key] = entry;
+            shard.Set((tenant, id), entry, perShard);
             return true;
         }
     }
@@ -170,13 +157,11 @@ public sealed class AssetStatusCache
         if (!Enabled) return null;
         var ids = streamIds.Distinct().ToArray();
         if (ids.Length == 0) return null;
-        var touched = ids.Select(ShardOf).Distinct().ToArray();
+        var touched = ids.Select(shards.Of).Distinct().ToArray();
         foreach (var shard in touched)
             lock (shard) shard.Writing++;
         return new WriteScope(tenant, ids, touched, this);
     }
-
-    private Shard ShardOf(Guid id) => shards[(int)((uint)id.GetHashCode() % ShardCount)];
 
     public sealed class WriteScope : IDisposable
     {
@@ -194,8 +179,8 @@ public sealed class AssetStatusCache
             if (Interlocked.Exchange(ref ended, 1) == 1) return;
             foreach (var id in ids)
             {
-                var shard = cache.ShardOf(id);
-                lock (shard) shard.Entries.Remove((tenant, id));
+                var shard = cache.shards.Of(id);
+                lock (shard) shard.Remove((tenant, id));
             }
             foreach (var shard in touched)
                 lock (shard)
@@ -206,10 +191,9 @@ public sealed class AssetStatusCache
         }
     }
 
-    internal sealed class Shard
+    /// <summary>A shard's answers, and what keeps an answer read during a write from being kept.</summary>
+    public sealed class Shard : BoundedShard<Entry>
     {
-        public readonly Dictionary<(string Tenant, Guid Id), Entry> Entries = [];
-        public Queue<(string Tenant, Guid Id)> Order = new();
         public long Epoch;
         public int Writing;
     }

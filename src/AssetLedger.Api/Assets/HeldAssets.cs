@@ -27,22 +27,16 @@ namespace AssetLedger.Api.Assets;
 /// </summary>
 public sealed class HeldAssets
 {
-    private const int ShardCount = 64;
+    /// <summary>A shard's held documents, each with its stream's version and the lease term it was kept in.</summary>
+    public sealed class Shard : BoundedShard<(Asset Asset, long Version, long Term)>;
 
-    private sealed class Shard
-    {
-        public readonly Dictionary<(string Tenant, Guid Id), (Asset Asset, long Version, long Term)> Entries = new();
-        public readonly Queue<(string Tenant, Guid Id)> Order = new();
-    }
-
-    private readonly Shard[] shards = Enumerable.Range(0, ShardCount).Select(_ => new Shard()).ToArray();
+    private readonly AssetShards<Shard> shards = new();
     private readonly int perShard;
     private readonly AssetStatusCache lease;
 
     public HeldAssets(int capacity, AssetStatusCache lease)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        perShard = capacity == 0 ? 0 : Math.Max(1, (capacity + ShardCount - 1) / ShardCount);
+        perShard = AssetShards<Shard>.PerShard(capacity);
         this.lease = lease;
     }
 
@@ -53,18 +47,16 @@ public sealed class HeldAssets
     public bool Enabled => perShard > 0;
 
     /// <summary>Entries held now (for tests and diagnostics).</summary>
-    public int Count => shards.Sum(s => { lock (s) return s.Entries.Count; });
-
-    private Shard ShardOf(Guid id) => shards[(int)((uint)id.GetHashCode() % ShardCount)];
+    public int Count => shards.All.Sum(s => { lock (s) return s.Count; });
 
     /// <summary>The held document of the asset and its version, left held (for tests and diagnostics).</summary>
     public bool TryPeek(string tenant, Guid id, out Asset asset, out long version)
     {
         (asset, version) = (null!, 0);
-        var shard = ShardOf(id);
+        var shard = shards.Of(id);
         lock (shard)
         {
-            if (!shard.Entries.TryGetValue((tenant, id), out var held)) return false;
+            if (!shard.TryGetValue((tenant, id), out var held)) return false;
             (asset, version, _) = held;
             return true;
         }
@@ -77,10 +69,10 @@ public sealed class HeldAssets
         (asset, version) = (null!, 0);
         if (!Enabled || !lease.HoldsLease) return false;
         var term = lease.LeaseTerm;
-        var shard = ShardOf(id);
+        var shard = shards.Of(id);
         lock (shard)
         {
-            if (!shard.Entries.Remove((tenant, id), out var held) || held.Term != term) return false;
+            if (!shard.Remove((tenant, id), out var held) || held.Term != term) return false;
             (asset, version, _) = held;
             return true;
         }
@@ -95,8 +87,8 @@ public sealed class HeldAssets
     public void Forget(string tenant, Guid id)
     {
         if (!Enabled) return;
-        var shard = ShardOf(id);
-        lock (shard) shard.Entries.Remove((tenant, id));
+        var shard = shards.Of(id);
+        lock (shard) shard.Remove((tenant, id));
     }
 
     /// <summary>
@@ -117,29 +109,14 @@ public sealed class HeldAssets
     {
         if (!Enabled || !lease.HoldsLease) return;
         var entry = (asset, version, lease.LeaseTerm);
-        var shard = ShardOf(asset.Id);
+        var shard = shards.Of(asset.Id);
+        var key = (tenant, asset.Id);
         lock (shard)
         {
-            var key = (tenant, asset.Id);
-            if (shard.Entries.TryAdd(key, entry))
-            {
-                shard.Order.Enqueue(key);
-                // The queue may still name keys taken out since; such a name is skipped when it comes up.
-                while (shard.Entries.Count > perShard && shard.Order.TryDequeue(out var oldest)) shard.Entries.Remove(oldest);
-                if (shard.Order.Count > 4 * perShard) Compact(shard);
-            }
             // Two commits on one stream (a case command appends to its assets outside their gates) may
             // end in either order: the later version stays.
-            else if (shard.Entries[key].Version <= version) shard.Entries[key] = entry;
+            if (!shard.TryGetValue(key, out var kept) || kept.Version <= version) shard.Set(key, entry, perShard);
         }
-    }
-
-    // Keys taken out stay in the order queue until dequeued; this keeps it bounded.
-    private static void Compact(Shard shard)
-    {
-        var live = shard.Order.Where(shard.Entries.ContainsKey).Distinct().ToList();
-        shard.Order.Clear();
-        foreach (var key in live) shard.Order.Enqueue(key);
     }
 
     /// <summary>

@@ -54,8 +54,13 @@ public static class Scenarios
     public static Task<Reply> Freeze(this Api api, Guid assetId, Desk? by = null) =>
         api.Command(assetId, "freeze", new { commandId = Guid.NewGuid(), orderReference = "R-1", frozenAt = "2026-03-01T10:00:00Z", amount = Money("120000.00") }, by?.Investigator ?? Tokens.Investigator);
 
-    public static Task<Reply> Seize(this Api api, Guid assetId) =>
-        api.Command(assetId, "seize", new { commandId = Guid.NewGuid(), custodian = "ORD", location = "Depot Utrecht", seizedAt = "2026-03-02T10:00:00Z" }, Tokens.Investigator);
+    /// <summary>The body of a seizure (<c>POST /api/assets/{id}/seize</c>) under the idempotency key <paramref name="commandId"/>.</summary>
+    public static object SeizureBody(Guid commandId, string custodian = "ORD") =>
+        new { commandId, custodian, location = "Depot Utrecht", seizedAt = "2026-03-02T10:00:00Z" };
+
+    /// <summary>A seizure by the NL investigator, under a fresh idempotency key unless one is given.</summary>
+    public static Task<Reply> Seize(this Api api, Guid assetId, Guid? commandId = null) =>
+        api.Command(assetId, "seize", SeizureBody(commandId ?? Guid.NewGuid()), Tokens.Investigator);
 
     public static Task<Reply> Value(this Api api, Guid assetId, string amount = "120000.00", string currency = "EUR") =>
         api.Command(assetId, "valuations", new { commandId = Guid.NewGuid(), value = Money(amount, currency), method = "book", valuer = "Bank", valuedOn = "2026-03-01" }, Tokens.Investigator);

@@ -97,27 +97,16 @@ public sealed class when_a_command_decides_from_a_held_asset(ApiFixture fixture)
         var asset = await Client.AddAsset(await Client.OpenCase());
         var used = Guid.NewGuid();
         var other = await Client.AddAsset(await Client.OpenCase("NL-2026-0043"));
-        Assert.Equal(HttpStatusCode.OK, (await Client.Send(Seizure(other, used))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await Client.Seize(other, used)).Status);
         var events = await Fixture.EventCountAsync();
 
         // The key was used for another request: the grouped commit fails at its record's primary key.
-        var reused = await Client.Send(Seizure(asset, used));
+        var reused = await Client.Seize(asset, used);
         Assert.Equal(HttpStatusCode.Conflict, reused.Status);
         Assert.Equal(events, await Fixture.EventCountAsync());
         Assert.False(Held.TryPeek("NL", asset, out _, out _), "nothing is held after a failed commit");
 
-        await Client.Send(Seizure(asset, Guid.NewGuid())).Ok();
+        await Client.Seize(asset).Ok();
         await AssertHeldAsStoredAsync(asset, 2);
-    }
-
-    private static HttpRequestMessage Seizure(Guid asset, Guid key)
-    {
-        var body = System.Text.Json.JsonSerializer.Serialize(new { commandId = key, custodian = "ORD", location = "Depot Utrecht", seizedAt = "2026-03-02T10:00:00Z" });
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/assets/{asset}/seize")
-        {
-            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.Investigator);
-        return request;
     }
 }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using AssetLedger.Api.Infrastructure;
 using AssetLedger.Api.Tests.Infrastructure;
 using AssetLedger.Assets;
@@ -28,23 +26,8 @@ public sealed class when_commands_are_committed_together(ApiFixture fixture) : A
         return assets;
     }
 
-    private Task<Reply> Seize(Guid asset, Guid key, string correlation, string custodian = "ORD")
-    {
-        var body = JsonSerializer.Serialize(new { commandId = key, custodian, location = "Depot Utrecht", seizedAt = "2026-03-02T10:00:00Z" });
-        var content = new StringContent(body, Encoding.UTF8, "application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/assets/{asset}/seize") { Content = content };
-        return SendWith(request, correlation);
-    }
-
-    private async Task<Reply> SendWith(HttpRequestMessage request, string correlation)
-    {
-        using (request)
-        {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.Investigator);
-            request.Headers.Add("X-Correlation-ID", correlation);
-            return await Client.Send(request);
-        }
-    }
+    private Task<Reply> Seize(Guid asset, Guid key, string correlation, string custodian = "ORD") =>
+        Client.PostWith($"/api/assets/{asset}/seize", Scenarios.SeizureBody(key, custodian), Tokens.Investigator, correlation);
 
     private sealed record Row(Guid Stream, string Transaction, string? Correlation, string? Causation, string? User, string? CommandId, string? ActorId);
 
