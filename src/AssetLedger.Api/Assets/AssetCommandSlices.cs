@@ -108,7 +108,7 @@ public static class AssetCommandHandler
             // The asset document carries its stream's chain head (see ChainStamper).
             HeadOf = asset => asset.ChainHash is { } hash ? new ChainHead { Id = asset.Id, Version = asset.Version, Hash = hash } : null,
             Groupable = true,
-            FromHeld = true,
+            FromAssetDocument = true,
         }, ct);
     }
 

@@ -136,10 +136,11 @@ public sealed class HeldAssets
 }
 
 /// <summary>
-/// A stream handle on a held document (<see cref="HeldAssets"/>): what <c>FetchForWriting</c> returns,
-/// without the read. Its appends expect the stream at the held version.
+/// A stream handle on an asset document in hand, held (<see cref="HeldAssets"/>) or read alone for a
+/// group (<see cref="Infrastructure.GroupMember"/>): what <c>FetchForWriting</c> returns, without its
+/// read of the stream's version. Its appends expect the stream at the document's version.
 /// </summary>
-internal sealed class HeldStream(IDocumentSession session, Asset asset, long version) : IEventStream<Asset>
+internal sealed class DocumentStream(IDocumentSession session, Asset asset, long version) : IEventStream<Asset>
 {
     private StreamAction? action;
 
@@ -154,7 +155,7 @@ internal sealed class HeldStream(IDocumentSession session, Asset asset, long ver
     public bool AlwaysEnforceConsistency
     {
         get => action?.AlwaysEnforceConsistency ?? false;
-        set => throw new NotSupportedException("A held stream is only appended to.");
+        set => throw new NotSupportedException("A document's stream is only appended to.");
     }
 
     public void AppendOne(object @event) => AppendMany([@event]);
@@ -168,5 +169,5 @@ internal sealed class HeldStream(IDocumentSession session, Asset asset, long ver
         action.AggregateType = typeof(Asset);
     }
 
-    public void TryFastForwardVersion() => throw new NotSupportedException("A held stream is used in one unit of work.");
+    public void TryFastForwardVersion() => throw new NotSupportedException("A document's stream is used in one unit of work.");
 }

@@ -123,9 +123,10 @@ public sealed record StreamCommand<T>(CommandContext Context, string Route, Guid
     /// without <see cref="Verdict.Accept.Beyond"/> may share a transaction (<see cref="GroupCommitter"/>).</summary>
     public bool Groupable { get; init; }
 
-    /// <summary>Whether <see cref="Fetch"/> is <c>FetchForWriting</c> of the asset <see cref="StreamId"/>, so that
-    /// in a group an asset this process has just committed (<see cref="Assets.HeldAssets"/>) may stand in for the read.</summary>
-    public bool FromHeld { get; init; }
+    /// <summary>Whether <see cref="Fetch"/> is <c>FetchForWriting</c> of the asset <see cref="StreamId"/>, so that in a
+    /// group the asset's document alone, at the version it carries, may stand in for the read: one this process
+    /// has just committed (<see cref="Assets.HeldAssets"/>), or else one read with the other members' documents.</summary>
+    public bool FromAssetDocument { get; init; }
 }
 
 /// <summary>

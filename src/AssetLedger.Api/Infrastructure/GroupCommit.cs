@@ -5,6 +5,17 @@ using System.Threading.Channels;
 
 namespace AssetLedger.Api.Infrastructure;
 
+/// <summary>How a member's stream is read for its group (<see cref="GroupMember.Prefetch"/>).</summary>
+internal enum GroupRead
+{
+    /// <summary>No read: the member decides from a held asset (<see cref="Assets.HeldAssets"/>).</summary>
+    None,
+    /// <summary>The asset's document alone, at the version it carries: one statement for the whole group.</summary>
+    AssetDocument,
+    /// <summary>The member's own read (its <c>Fetch</c>), queued on the group's batch.</summary>
+    Queued,
+}
+
 /// <summary>One command waiting in <see cref="GroupCommitter"/>'s queue; it already holds its stream's gate.</summary>
 internal abstract class GroupMember(CommandContext context, string route, Guid streamId)
 {
@@ -16,45 +27,67 @@ internal abstract class GroupMember(CommandContext context, string route, Guid s
     /// <summary>The committed outcome, or null: the command was not committed and runs alone.</summary>
     public TaskCompletionSource<Outcome?> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Queues the command's read on the group's batch, or takes its stream from
-    /// <paramref name="held"/> without a read (false: nothing was queued).</summary>
-    public abstract bool Prefetch(IBatchedQuery batch, IDocumentSession session, Assets.HeldAssets held);
+    /// <summary>Takes the command's asset from <paramref name="held"/>, or asks for its document in the
+    /// group's read, or queues its own read on <paramref name="batch"/>.</summary>
+    public abstract GroupRead Prefetch(IBatchedQuery batch, IDocumentSession session, Assets.HeldAssets held);
 
     /// <summary>After the batch ran: the acceptance (its events appended to the group's session) and
-    /// the stream's chain head when the read carries it, or no acceptance (the command runs alone).</summary>
-    public abstract Task<(Outcome.Done? Done, Audit.ChainHead? Head)> DecideAsync(IDocumentSession session, Instant now);
+    /// the stream's chain head when the read carries it, or no acceptance (the command runs alone).
+    /// <paramref name="documents"/> holds the asset documents the group read, by id.</summary>
+    public abstract Task<(Outcome.Done? Done, Audit.ChainHead? Head)> DecideAsync(IDocumentSession session, Instant now,
+        IReadOnlyDictionary<Guid, Asset> documents);
 }
 
 /// <summary>A command in a group decides with the same function as alone (<see cref="CommandExecutor.ApplyAsync"/>).</summary>
 internal sealed class GroupMember<T>(StreamCommand<T> command) : GroupMember(command.Context, command.Route, command.StreamId) where T : class
 {
     private Task<JasperFx.Events.IEventStream<T>>? fetched;
+    private bool prefetched;
 
-    public override bool Prefetch(IBatchedQuery batch, IDocumentSession session, Assets.HeldAssets held)
+    public override GroupRead Prefetch(IBatchedQuery batch, IDocumentSession session, Assets.HeldAssets held)
     {
-        // A held asset stands in for FetchForWriting's read (HeldAssets); attached to the session, the
-        // inline projection folds onto it as onto a fetched one.
-        if (command.FromHeld && typeof(T) == typeof(Asset)
-            && held.TryTake(Tenant, StreamId, out var asset, out var version) && Assets.HeldAssets.Attach(session, asset))
+        prefetched = true;
+        if (command.FromAssetDocument && typeof(T) == typeof(Asset))
         {
-            fetched = Task.FromResult((JasperFx.Events.IEventStream<T>)(object)new Assets.HeldStream(session, asset, version));
-            return false;
+            // A held asset stands in for the read (HeldAssets); attached to the session, the inline
+            // projection folds onto it as onto a fetched one.
+            if (held.TryTake(Tenant, StreamId, out var asset, out var version) && Assets.HeldAssets.Attach(session, asset))
+            {
+                fetched = Task.FromResult((JasperFx.Events.IEventStream<T>)(object)new Assets.DocumentStream(session, asset, version));
+                return GroupRead.None;
+            }
+            return GroupRead.AssetDocument;
         }
         fetched = command.Fetch(batch);
-        return true;
+        return GroupRead.Queued;
     }
 
-    public override async Task<(Outcome.Done?, Audit.ChainHead?)> DecideAsync(IDocumentSession session, Instant now)
+    public override async Task<(Outcome.Done?, Audit.ChainHead?)> DecideAsync(IDocumentSession session, Instant now,
+        IReadOnlyDictionary<Guid, Asset> documents)
     {
-        var stream = await (fetched ?? throw new InvalidOperationException("DecideAsync before Prefetch."));
+        if (!prefetched) throw new InvalidOperationException("DecideAsync before Prefetch.");
+        var stream = fetched is not null ? await fetched : FromDocument(session, documents);
+        // No such document in the command's jurisdiction: alone, the command reads its stream and answers.
+        if (stream is null) return (null, null);
         var done = await CommandExecutor.ApplyAsync(command, new CommandScope<T>(session, stream, now, CancellationToken.None), alone: false) as Outcome.Done;
         return (done, done is not null && stream.Aggregate is { } aggregate ? command.HeadOf?.Invoke(aggregate) : null);
     }
+
+    /// <summary>
+    /// The asset's stream as its document describes it: every event on an asset stream sets the
+    /// document's version (<see cref="Asset.Evolve"/>), and the document is written in the transaction
+    /// of the events, so the document names the version it folds. The appends expect that version; a
+    /// stream that moved since the read is refused before anything is written, and the command runs alone.
+    /// </summary>
+    private JasperFx.Events.IEventStream<T>? FromDocument(IDocumentSession session, IReadOnlyDictionary<Guid, Asset> documents) =>
+        documents.TryGetValue(StreamId, out var asset) && Assets.HeldAssets.Attach(session, asset)
+            ? (JasperFx.Events.IEventStream<T>)(object)new Assets.DocumentStream(session, asset, asset.Version)
+            : null;
 }
 
 /// <summary>
 /// Group commit: commands that arrive while a transaction is in flight are committed together in
-/// the next one: one connection, one batch of reads (none when every member's asset is held,
+/// the next one: one connection, one batch of reads (the asset documents in one statement; none when every member's asset is held,
 /// <see cref="Assets.HeldAssets"/>), one batch of writes and one COMMIT (one WAL flush) for the whole
 /// group instead of for each command. Nothing waits for a group to fill: a
 /// worker takes whatever is queued (up to <see cref="MaxGroup"/>, one jurisdiction per group), so a
@@ -72,6 +105,7 @@ internal sealed class GroupMember<T>(StreamCommand<T> command) : GroupMember(com
 public sealed class GroupCommitter : IAsyncDisposable, IDisposable
 {
     public const int MaxGroup = 32;
+    private static readonly IReadOnlyDictionary<Guid, Asset> NoDocuments = new Dictionary<Guid, Asset>();
     /// <summary>Workers by default (configuration <c>Commands:GroupCommitWorkers</c>): one group is
     /// built while the other waits for its COMMIT.</summary>
     public const int DefaultWorkers = 2;
@@ -131,17 +165,25 @@ public sealed class GroupCommitter : IAsyncDisposable, IDisposable
             await using var session = CommandExecutor.OpenWriteSession(store, transaction, group[0].Tenant, out var commit);
 
             var batch = session.CreateBatchQuery();
-            var reads = 0;
+            var queued = false;
+            List<Guid>? documentIds = null;
             foreach (var member in group)
-                if (member.Prefetch(batch, session, held)) reads++;
-            // A group whose members all decide from held assets makes no read round trip.
-            if (reads > 0) await batch.Execute();
+                switch (member.Prefetch(batch, session, held))
+                {
+                    case GroupRead.Queued: queued = true; break;
+                    case GroupRead.AssetDocument: (documentIds ??= new(group.Count)).Add(member.StreamId); break;
+                }
+            // The asset documents the members decide from, in one statement. A group whose members all
+            // decide from held assets makes no read round trip.
+            var documentsRead = documentIds is null ? null : batch.LoadMany<Asset>().ByIdList(documentIds);
+            if (queued || documentsRead is not null) await batch.Execute();
+            IReadOnlyDictionary<Guid, Asset> documents = documentsRead is null ? NoDocuments : (await documentsRead).ToDictionary(a => a.Id);
 
             var now = clock.GetCurrentInstant();
             var accepted = new List<(GroupMember Member, Outcome.Done Done)>(group.Count);
             foreach (var member in group)
             {
-                var (done, head) = await member.DecideAsync(session, now);
+                var (done, head) = await member.DecideAsync(session, now, documents);
                 if (done is null)
                 {
                     member.Result.TrySetResult(null);
