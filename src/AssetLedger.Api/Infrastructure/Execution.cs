@@ -214,7 +214,9 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
 
             var stream = await streamRead;
             var now = clock.GetCurrentInstant();
-            var outcome = await ApplyAsync(command, new CommandScope<T>(session, stream, now, ct), alone: true);
+            // Alone, every verdict has an outcome (only a group hands a command back, with null).
+            var outcome = await ApplyAsync(command, new CommandScope<T>(session, stream, now, ct), alone: true)
+                ?? throw new InvalidOperationException("A command decided alone had no outcome.");
             // A refusal may come from a concurrent replay that committed after our first look:
             // the key decides, not the state it left behind.
             if (outcome is not Outcome.Done)
