@@ -92,8 +92,10 @@ public sealed class when_a_group_reads_its_asset_documents(ApiFixture fixture) :
     /// Another writer (another instance) seizes the asset after the group has read its document and
     /// before the commit's read of the stream: the table lock makes the commit wait exactly there. The
     /// document the command decided from (identified, version 1) is then stale; the commit expects
-    /// version 1, finds 2, and writes nothing. Alone, the command sees the seizure and is refused. With
-    /// the version left off the append, the stale document would accept a second seizure.
+    /// version 1, finds 2, and writes nothing. Alone, the command sees the seizure and is refused. Were
+    /// the append not held to the document's version (by its stream handle, and again by the chain
+    /// head the document carries, which the chain stamper sets as the expected version when none is),
+    /// the stale document would accept a second seizure.
     /// </summary>
     [Fact]
     public async Task a_stream_moved_between_the_read_and_the_commit_is_refused_and_the_command_is_decided_again()
