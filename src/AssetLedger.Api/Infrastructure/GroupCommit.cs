@@ -41,32 +41,39 @@ internal abstract class GroupMember(CommandContext context, string route, Guid s
 /// <summary>A command in a group decides with the same function as alone (<see cref="CommandExecutor.ApplyAsync"/>).</summary>
 internal sealed class GroupMember<T>(StreamCommand<T> command) : GroupMember(command.Context, command.Route, command.StreamId) where T : class
 {
+    private GroupRead? read;
     private Task<JasperFx.Events.IEventStream<T>>? fetched;
-    private bool prefetched;
 
     public override GroupRead Prefetch(IBatchedQuery batch, IDocumentSession session, Assets.HeldAssets held)
     {
-        prefetched = true;
-        if (command.FromAssetDocument && typeof(T) == typeof(Asset))
+        if (!command.FromAssetDocument || typeof(T) != typeof(Asset))
         {
-            // A held asset stands in for the read (HeldAssets); attached to the session, the inline
-            // projection folds onto it as onto a fetched one.
-            if (held.TryTake(Tenant, StreamId, out var asset, out var version) && Assets.HeldAssets.Attach(session, asset))
-            {
-                fetched = Task.FromResult((JasperFx.Events.IEventStream<T>)(object)new Assets.DocumentStream(session, asset, version));
-                return GroupRead.None;
-            }
-            return GroupRead.AssetDocument;
+            fetched = command.Fetch(batch);
+            read = GroupRead.Queued;
         }
-        fetched = command.Fetch(batch);
-        return GroupRead.Queued;
+        // A held asset stands in for the read (HeldAssets).
+        else if (held.TryTake(Tenant, StreamId, out var asset, out var version) && Attached(session, asset, version) is { } stream)
+        {
+            fetched = Task.FromResult(stream);
+            read = GroupRead.None;
+        }
+        else read = GroupRead.AssetDocument;
+        return read.Value;
     }
 
     public override async Task<(Outcome.Done?, Audit.ChainHead?)> DecideAsync(IDocumentSession session, Instant now,
         IReadOnlyDictionary<Guid, Asset> documents)
     {
-        if (!prefetched) throw new InvalidOperationException("DecideAsync before Prefetch.");
-        var stream = fetched is not null ? await fetched : FromDocument(session, documents);
+        var stream = read switch
+        {
+            null => throw new InvalidOperationException("DecideAsync before Prefetch."),
+            // The document at the version it carries: every event on an asset stream sets the
+            // document's version (Asset.Evolve) and the document is written in the transaction of its
+            // events, so it names the version it folds. A stream that moved since the read is refused
+            // before anything is written, and the command runs alone.
+            GroupRead.AssetDocument => documents.TryGetValue(StreamId, out var asset) ? Attached(session, asset, asset.Version) : null,
+            _ => await fetched!,
+        };
         // No such document in the command's jurisdiction: alone, the command reads its stream and answers.
         if (stream is null) return (null, null);
         var done = await CommandExecutor.ApplyAsync(command, new CommandScope<T>(session, stream, now, CancellationToken.None), alone: false) as Outcome.Done;
@@ -74,14 +81,13 @@ internal sealed class GroupMember<T>(StreamCommand<T> command) : GroupMember(com
     }
 
     /// <summary>
-    /// The asset's stream as its document describes it: every event on an asset stream sets the
-    /// document's version (<see cref="Asset.Evolve"/>), and the document is written in the transaction
-    /// of the events, so the document names the version it folds. The appends expect that version; a
-    /// stream that moved since the read is refused before anything is written, and the command runs alone.
+    /// The asset's stream as <paramref name="asset"/> describes it, appends expecting <paramref name="version"/>;
+    /// the document attached to the session, so the inline projection folds onto it as onto a fetched
+    /// one. Null when the session keeps its documents in a shape <see cref="Assets.HeldAssets.Attach"/> does not know.
     /// </summary>
-    private JasperFx.Events.IEventStream<T>? FromDocument(IDocumentSession session, IReadOnlyDictionary<Guid, Asset> documents) =>
-        documents.TryGetValue(StreamId, out var asset) && Assets.HeldAssets.Attach(session, asset)
-            ? (JasperFx.Events.IEventStream<T>)(object)new Assets.DocumentStream(session, asset, asset.Version)
+    private static JasperFx.Events.IEventStream<T>? Attached(IDocumentSession session, Asset asset, long version) =>
+        Assets.HeldAssets.Attach(session, asset)
+            ? (JasperFx.Events.IEventStream<T>)(object)new Assets.DocumentStream(session, asset, version)
             : null;
 }
 

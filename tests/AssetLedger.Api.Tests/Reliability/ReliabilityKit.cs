@@ -15,6 +15,24 @@ public static class ReliabilityKit
     public static Task<Reply> PostWith(this Infrastructure.Api api, string url, object body, string token, string? correlationId = null) =>
         api.Send(HttpMethod.Post, url, token, Infrastructure.Api.Json(body), headers: correlationId is null ? null : [(CorrelationHeader, correlationId)]);
 
+    /// <summary>
+    /// Until a session waits for a lock that <paramref name="lockWait"/> (a condition on <c>pg_locks</c>)
+    /// describes; <paramref name="waiter"/>, what should wait (<paramref name="what"/>), must not end first.
+    /// </summary>
+    public static async Task UntilALockWaitAsync(string connectionString, Task waiter, string what, string lockWait)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(connectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand($"select exists (select 1 from pg_locks where not granted and {lockWait})", conn);
+        for (var i = 0; i < 500; i++)
+        {
+            if (waiter.IsCompleted) throw new InvalidOperationException($"{what} ended before it waited: {waiter.Exception?.GetBaseException().Message ?? "completed"}");
+            if ((bool)(await cmd.ExecuteScalarAsync())!) return;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"{what} never waited for a lock ({lockWait}).");
+    }
+
     public static string? CorrelationIdOf(Reply r) =>
         r.Headers.TryGetValues(CorrelationHeader, out var values) ? values.FirstOrDefault() : null;
 

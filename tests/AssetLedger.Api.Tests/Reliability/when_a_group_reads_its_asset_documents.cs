@@ -110,7 +110,9 @@ public sealed class when_a_group_reads_its_asset_documents(ApiFixture fixture) :
             await lockStreams.ExecuteNonQueryAsync();
 
         var seizure = Client.Seize(asset);
-        await WaitForAWaitOnTheStreamsAsync(seizure);
+        // The command's commit waits for the streams table, its document already read.
+        await ReliabilityKit.UntilALockWaitAsync(Fixture.ConnectionString, seizure, "The command",
+            "locktype = 'relation' and relation = 'assetledger.mt_streams'::regclass");
 
         var options = Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: false);
         options.TenantId = "NL";
@@ -130,21 +132,5 @@ public sealed class when_a_group_reads_its_asset_documents(ApiFixture fixture) :
         var stored = await query.LoadAsync<Asset>(asset);
         Assert.Equal("Other custodian", stored!.Custody!.Custodian);
         Assert.Equal(2, stored.Version);
-    }
-
-    /// <summary>Until a session waits for the lock on the streams table (the command's commit, its document already read).</summary>
-    private async Task WaitForAWaitOnTheStreamsAsync(Task command)
-    {
-        await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
-        await conn.OpenAsync();
-        for (var i = 0; i < 1000; i++)
-        {
-            if (command.IsCompleted) throw new InvalidOperationException($"The command ended before it waited: {(command.Exception?.GetBaseException().Message ?? "answered")}");
-            await using var cmd = new NpgsqlCommand(
-                "select exists (select 1 from pg_locks where not granted and locktype = 'relation' and relation = 'assetledger.mt_streams'::regclass)", conn);
-            if ((bool)(await cmd.ExecuteScalarAsync())!) return;
-            await Task.Delay(10);
-        }
-        throw new TimeoutException("The command never waited for the streams table.");
     }
 }

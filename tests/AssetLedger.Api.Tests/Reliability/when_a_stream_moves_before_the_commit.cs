@@ -67,7 +67,7 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
 
         second.Transfer("Custodian B");
         var loser = Task.Run(second.CommitAsync);
-        await WaitForALockWaitAsync(loser);
+        await ReliabilityKit.UntilALockWaitAsync(Fixture.ConnectionString, loser, "The loser's commit", "locktype in ('transactionid', 'tuple')");
         await firstTransaction.CommitAsync();
         await AssertRefusedAsARaceAsync(() => loser);
 
@@ -131,20 +131,5 @@ public sealed class when_a_stream_moves_before_the_commit(ApiFixture fixture) : 
         var stored = await query.LoadAsync<Asset>(asset);
         Assert.Equal(read + 1, stored!.Version);
         Assert.Equal("Custodian A", stored.Custody!.Custodian);
-    }
-
-    /// <summary>Until another session waits for a lock held by a transaction (the loser waiting for the winner).</summary>
-    private async Task WaitForALockWaitAsync(Task loser)
-    {
-        await using var conn = new Npgsql.NpgsqlConnection(Fixture.ConnectionString);
-        await conn.OpenAsync();
-        for (var i = 0; i < 500; i++)
-        {
-            if (loser.IsCompleted) throw new InvalidOperationException($"The loser's commit ended before it waited: {loser.Exception?.GetBaseException().Message ?? "committed"}");
-            await using var cmd = new Npgsql.NpgsqlCommand("select exists (select 1 from pg_locks where not granted and locktype in ('transactionid', 'tuple'))", conn);
-            if ((bool)(await cmd.ExecuteScalarAsync())!) return;
-            await Task.Delay(10);
-        }
-        throw new TimeoutException("The loser's commit never waited for the winner.");
     }
 }
