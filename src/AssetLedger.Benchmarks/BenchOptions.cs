@@ -48,6 +48,10 @@ public sealed class BenchOptions
     /// <summary>P1 of these builds side by side (<see cref="P1Ab"/>) instead of P1–P7.</summary>
     public IReadOnlyList<P1Ab.Variant>? P1Ab { get; private set; }
     public int AbRounds { get; private set; } = 4;
+    /// <summary>P1's rounds: this service's window and the raw window, taken in turn this many times
+    /// (the order reversed every other round), each window Duration ÷ rounds after Warmup ÷ rounds; the
+    /// rates are the medians. 1: one window each, ours first (the method until 2026-12-08).</summary>
+    public int P1Rounds { get; private set; } = 3;
     /// <summary>--ab-valuations: the side-by-side windows measure valuations (any number of rounds) instead of seizures.</summary>
     public bool AbValuations { get; private set; }
     public Sizes Sizes { get; private set; } = Sizes.Full;
@@ -60,6 +64,7 @@ public sealed class BenchOptions
                  [--service-dll PATH] [--naive-dll PATH] [--port 55451] [--work-dir .data/bench] [--pid-file PATH] [--note TEXT]
                  [--assets N] [--history-events N] [--distributions N] [--rebuild-events N]
                  [--duration SECONDS] [--warmup SECONDS] [--steady-state SECONDS] [--samples N] [--clients N]
+                 [--p1-rounds K]   (P1's windows, ours and raw in turn K times; default 3)
                  [--roundtrip N]   (instead: the NL→DE→NL certificate round trip over N certificates)
                  [--import N]      (instead: P6, importing a generated register of N assets against raw COPY)
                  [--rebuild N]     (instead: P4 alone, on an imported register of at least N events)
@@ -90,6 +95,7 @@ public sealed class BenchOptions
                 case "--rebuild": o.RebuildAt = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--ab-valuations": o.AbValuations = true; break;
                 case "--p1-ab": o.P1Ab = Benchmarks.P1Ab.ParseVariants(Next()); break;
+                case "--p1-rounds": o.P1Rounds = int.Parse(Next(), CultureInfo.InvariantCulture) is var r and >= 1 ? r : throw new ArgumentException("--p1-rounds must be at least 1."); break;
                 case "--ab-rounds": o.AbRounds = int.Parse(Next(), CultureInfo.InvariantCulture) is var k and >= 1 ? k : throw new ArgumentException("--ab-rounds must be at least 1."); break;
                 case "--assets" or "--history-events" or "--distributions" or "--rebuild-events"
                     or "--duration" or "--warmup" or "--steady-state" or "--samples" or "--clients":

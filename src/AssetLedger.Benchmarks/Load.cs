@@ -26,6 +26,28 @@ public sealed class LoadResult
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
+    /// <summary>Several windows as one: their operations, failures and seconds added up, their latencies
+    /// pooled (so percentiles are over every sample), exhausted when any of them was.</summary>
+    public static LoadResult Pooled(IReadOnlyList<LoadResult> windows)
+    {
+        var all = windows.SelectMany(w => w.SortedMs).ToArray();
+        Array.Sort(all);
+        var statuses = new Dictionary<int, long>();
+        foreach (var (status, n) in windows.SelectMany(w => w.ErrorStatuses)) statuses[status] = statuses.GetValueOrDefault(status) + n;
+        return new LoadResult
+        {
+            Ops = windows.Sum(w => w.Ops), Errors = windows.Sum(w => w.Errors), Seconds = windows.Sum(w => w.Seconds),
+            SortedMs = all, ErrorStatuses = statuses, Exhausted = windows.Any(w => w.Exhausted),
+        };
+    }
+
+    /// <summary>The middle value (the upper of the two middle ones for an even count).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+    }
+
     public string ErrorSummary() => Errors == 0 ? "no errors"
         : $"{Errors} failed ({string.Join(", ", ErrorStatuses.OrderBy(kv => kv.Key).Select(kv => $"{(kv.Key < 0 ? "exception" : kv.Key.ToString())}×{kv.Value}"))})";
 }
