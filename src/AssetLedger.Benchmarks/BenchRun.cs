@@ -145,9 +145,10 @@ public sealed partial class BenchRun(BenchOptions o)
         }
         var exhaustedIn = oursRounds.FindIndex(w => w.Exhausted) + 1; // the round whose pool ran out, or 0
         var exhaustedAfter = exhaustedIn > 0 ? oursRounds[exhaustedIn - 1].Seconds : 0;
-        if (oursRounds.Count > 1 && oursRounds[^1] is { Exhausted: true, Ops: 0 })
+        if (oursRounds.Count > 1 && oursRounds[^1] is { Exhausted: true } cut && cut.Seconds < roundWindow.TotalSeconds / 2)
         {
-            // The pool ran out in that round's warm-up: it has no window to count, nor its raw pair.
+            // The pool ran out in the first half of that round's window (or in its warm-up): too short a
+            // window to weigh as much as the others. It is left out, with its raw pair.
             oursRounds.RemoveAt(oursRounds.Count - 1);
             rawRounds.RemoveAt(rawRounds.Count - 1);
             jitShares.RemoveAt(jitShares.Count - 1);
@@ -187,7 +188,7 @@ public sealed partial class BenchRun(BenchOptions o)
         p1Row.Extra["jit_core_share_in_window"] = p1Jit;
         p1Row.Extra["steady_state_seconds"] = steady.Seconds;
         report.Notes.Add($"P1: the first seizure after start-up, sent alone right after the restart, took {firstSeizeMs:F0} ms (not counted); the first read {firstReadMs:F0} ms.");
-        if (exhaustedIn > 0) report.Notes.Add(string.Create(Inv, $"P1 ran out of fresh assets in round {exhaustedIn} of {rounds}, after {exhaustedAfter:F1} s of its {roundWindow.TotalSeconds:F1} s window; that round's rate is over the shorter window (left out when it had none) and later rounds did not run (use --assets to seed more)."));
+        if (exhaustedIn > 0) report.Notes.Add(string.Create(Inv, $"P1 ran out of fresh assets in round {exhaustedIn} of {rounds}, after {exhaustedAfter:F1} s of its {roundWindow.TotalSeconds:F1} s window; that round's rate is over the shorter window (left out, with its raw pair, when it ran under half of it) and later rounds did not run (use --assets to seed more)."));
         report.Rows.Add(p1Row);
 
         // --- P1 against the naive stack (issue 17) ------------------------------------------------------

@@ -41,11 +41,13 @@ public sealed class LoadResult
         };
     }
 
-    /// <summary>The middle value (the upper of the two middle ones for an even count).</summary>
+    /// <summary>The middle value (the mean of the two middle ones for an even count).</summary>
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+        if (sorted.Length == 0) return double.NaN;
+        var half = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
     }
 
     public string ErrorSummary() => Errors == 0 ? "no errors"
