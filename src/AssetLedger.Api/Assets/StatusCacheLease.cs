@@ -90,7 +90,7 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
     public static IEnumerable<Weasel.Core.ISchemaObject> GuardSchemaObjects()
     {
         yield return new Weasel.Postgresql.Functions.Function(
-            new Weasel.Postgresql.PostgresqlObjectName(MartenSetup.Schema, GuardFunctionName),
+            new Weasel.Postgresql.PostgresqlObjectName(MartenSetup.Schema, GuardFunctionName, Weasel.Postgresql.SchemaUtils.IdentifierUsage.Function),
             $$"""
             CREATE OR REPLACE FUNCTION {{MartenSetup.Schema}}.{{GuardFunctionName}}(holder bigint)
              RETURNS boolean
@@ -105,7 +105,7 @@ public sealed class StatusCacheLease(NpgsqlDataSource unpooled, AssetStatusCache
             end
             $function$;
             """);
-        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(MartenSetup.Schema, GuardTableName));
+        var table = new Weasel.Postgresql.Tables.Table(new Weasel.Postgresql.PostgresqlObjectName(MartenSetup.Schema, GuardTableName, Weasel.Postgresql.SchemaUtils.IdentifierUsage.General));
         table.AddColumn<int>("id").AsPrimaryKey();
         yield return table;
     }

@@ -77,10 +77,14 @@ public sealed class ApiRequestFilter : IEndpointFilter
             return Problems.Forbidden($"{(route.ReadsBody ? "This command needs" : "This needs")} one of the roles: {string.Join(", ", route.Roles)}.");
 
         http.Features.Set(new ApiRequest(caller, role, body, RequestPipeline.CorrelationId(http)));
-        return await RequestPipeline.WithinDeadline(next(context).AsTask(), http, typeof(RequestPipeline),
+        return await RequestPipeline.WithinDeadline(AnswerOf(next(context)), http, typeof(RequestPipeline),
                 route.DeadlineSeconds > 0 ? TimeSpan.FromSeconds(route.DeadlineSeconds) : null)
             ?? Problems.Unavailable("The database did not answer in time; retry the request (with the same id for a command).");
     }
+
+    /// <summary>The endpoint's answer. None (no endpoint gives none) is an empty answer, as ASP.NET Core
+    /// writes it, so that null stays <see cref="RequestPipeline.WithinDeadline{T}"/>'s "past the deadline".</summary>
+    private static async Task<object> AnswerOf(ValueTask<object?> pending) => await pending ?? Results.Empty;
 }
 
 /// <summary>
