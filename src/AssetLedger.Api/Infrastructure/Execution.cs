@@ -281,7 +281,8 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     /// Commits a command's (or a group's) session, alone or in a group: past the status cache's write
     /// guard (<see cref="Assets.StatusCacheLease.QueueGuard"/>, in the same batch as the writes), bracketed
     /// so that the cache drops the answers of every stream it appends to before the command is answered.
-    /// The session is one of <see cref="OpenWriteSession"/>: its batch ends with the COMMIT.
+    /// The session is one of <see cref="OpenWriteSession"/>: its batch ends with the COMMIT (or, a batch of
+    /// more pages, the transaction commits after it; <see cref="BatchCommit"/>).
     /// </summary>
     public static async Task CommitAsync(Assets.AssetStatusCache statusCache, Assets.HeldAssets held, IDocumentSession session, BatchCommit commit,
         string tenant, CancellationToken ct)
@@ -293,11 +294,13 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
         // The inline projection then leaves the asset documents it writes in the session, for KeepCommitted.
         if (held.Enabled) session.UseIdentityMapFor<Asset>();
         using (statusCache.BeginWrite(tenant, streams.Select(a => a.Id)))
+        {
             await session.SaveChangesAsync(ct);
-        // The batch ran to its end without an error, so its last statement, the COMMIT, ran too. A
-        // batch without it would leave the transaction to be rolled back: a bug, never a silent loss.
-        if (!commit.Queued)
-            throw new InvalidOperationException("The write batch had no COMMIT: the session was not opened with CommandExecutor.OpenWriteSession.");
+            // The batch ran to its end without an error: its last statement, the COMMIT, ran too, or (a
+            // batch of more pages) the transaction commits now, inside the bracket like the COMMIT. A
+            // session without either leaves the transaction to be rolled back: a bug, never a silent loss.
+            await commit.CompleteAsync(ct);
+        }
         held.KeepCommitted(session, tenant, streams);
     }
 
@@ -320,7 +323,7 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     {
         var options = Marten.Services.SessionOptions.ForTransaction(transaction, shouldAutoCommit: false);
         options.TenantId = tenant;
-        commit = new BatchCommit();
+        commit = new BatchCommit(transaction);
         options.Listeners.Add(commit);
         return store.LightweightSession(options);
     }
@@ -389,23 +392,57 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
 }
 
 /// <summary>
-/// Queues COMMIT as the last statement of one session's write batch (<see cref="CommandExecutor.OpenWriteSession"/>).
+/// Places one session's COMMIT (<see cref="CommandExecutor.OpenWriteSession"/>): as the last statement
+/// of its write batch when the batch is one page, so the writes and the commit are one round trip.
 /// Session listeners run after the store's, after Marten has queued the events' and the inline
 /// projections' operations and sorted them, just before it builds the batch from them: nothing is
-/// queued after it. The statements of one batch run until the first error and skip the rest, COMMIT
+/// queued after it. The statements of one page run until the first error and skip the rest, COMMIT
 /// included.
+/// <para>
+/// A batch of more pages (Marten pages at <c>UpdateBatchSize</c> operations, 500: a case command on
+/// about 160 assets or more) runs its later pages even after a check of an earlier page failed on the
+/// client, so a COMMIT on its last page could commit a write Marten then reports as failed. Such a
+/// batch gets no COMMIT in it: <see cref="CompleteAsync"/> commits the transaction once
+/// <c>SaveChangesAsync</c> has returned without an error, one round trip more for a large command.
+/// </para>
 /// </summary>
-public sealed class BatchCommit : Marten.DocumentSessionListenerBase
+public sealed class BatchCommit(NpgsqlTransaction transaction) : Marten.DocumentSessionListenerBase
 {
-    /// <summary>The COMMIT was queued in the batch that the session then executed.</summary>
-    public bool Queued { get; private set; }
+    public enum Placement { None, InBatch, AfterBatch }
+
+    /// <summary>Where the COMMIT went: nowhere yet, into the batch, or after it (<see cref="CompleteAsync"/>).</summary>
+    public Placement Commit { get; private set; }
 
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         // A second batch would run after the COMMIT, outside any transaction.
-        if (Queued) throw new InvalidOperationException("A write session commits once: its first batch ended with COMMIT.");
-        session.QueueSqlCommand("commit");
-        Queued = true;
+        if (Commit != Placement.None) throw new InvalidOperationException("A write session commits once: its first batch placed the COMMIT.");
+        if (OperationsAtMost(session) + 1 < session.DocumentStore.Options.UpdateBatchSize)
+        {
+            session.QueueSqlCommand("commit");
+            Commit = Placement.InBatch;
+        }
+        else Commit = Placement.AfterBatch;
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// At least as many operations as Marten's batch holds. Its documents' operations are counted
+    /// exactly; an event stream's are one per event and one for the stream row, with tags and version
+    /// checks (none used here today) allowed for by counting each event twice.
+    /// </summary>
+    public static int OperationsAtMost(IDocumentSession session) =>
+        session.PendingChanges.Operations().Count() + session.PendingChanges.Streams().Sum(s => 2 * s.Events.Count + 2);
+
+    /// <summary>After a <c>SaveChangesAsync</c> that returned without an error: nothing more when the batch
+    /// ended with the COMMIT, the transaction's commit when it could not.</summary>
+    public async Task CompleteAsync(CancellationToken ct)
+    {
+        switch (Commit)
+        {
+            case Placement.InBatch: return;
+            case Placement.AfterBatch: await transaction.CommitAsync(ct); return;
+            default: throw new InvalidOperationException("The write batch had no COMMIT: the session was not opened with CommandExecutor.OpenWriteSession.");
+        }
     }
 }

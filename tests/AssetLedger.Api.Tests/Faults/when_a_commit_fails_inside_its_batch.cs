@@ -101,7 +101,7 @@ public sealed class when_a_commit_fails_inside_its_batch(ApiFixture fixture) : A
             stream.AppendOne(DirectWrites.Transfer("Custodian A"));
             var cache = Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.AssetStatusCache>();
 
-            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => CommandExecutor.CommitAsync(cache, Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.HeldAssets>(), session, new BatchCommit(), "NL", CancellationToken.None));
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => CommandExecutor.CommitAsync(cache, Fixture.Host.Services.GetRequiredService<global::AssetLedger.Api.Assets.HeldAssets>(), session, new BatchCommit(transaction), "NL", CancellationToken.None));
             Assert.Contains("had no COMMIT", refused.Message);
         }
         await AssertNothingWrittenAsync(asset, events);

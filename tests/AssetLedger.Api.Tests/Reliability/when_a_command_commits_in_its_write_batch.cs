@@ -94,4 +94,83 @@ public sealed class when_a_command_commits_in_its_write_batch(ApiFixture fixture
         var loaded = await query.LoadAsync<CommandRecord>(ours.Id);
         Assert.Equal((ours.Fingerprint, ours.Route, ours.StreamId, ours.RecordedAt), (loaded!.Fingerprint, loaded.Route, loaded.StreamId, loaded.RecordedAt));
     }
+
+    /// <summary>Rows of the given ids in the idempotency records' table, read on a connection of its own (committed rows only).</summary>
+    private async Task<long> CommittedRecordsAsync(string prefix)
+    {
+        await using var conn = new NpgsqlConnection(Fixture.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand("select count(*) from assetledger.mt_doc_commandrecord where id like $1", conn);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = prefix + "%" });
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static void QueueRecords(IDocumentSession session, string prefix, int count)
+    {
+        for (var i = 0; i < count; i++)
+            StrictInsert.Queue(session, $"{prefix}{i}", new CommandRecord { Id = $"{prefix}{i}", Fingerprint = "F", Route = "POST /api/x", StreamId = Guid.NewGuid(), RecordedAt = DirectWrites.At });
+    }
+
+    /// <summary>A batch of one page ends with its COMMIT: once Marten's batch has run, another connection sees the rows.</summary>
+    [Fact]
+    public async Task a_batch_of_one_page_has_committed_when_it_has_run()
+    {
+        var asset = await Client.AddAsset(await Client.OpenCase());
+        var prefix = "page-" + Guid.NewGuid() + "-";
+        await using var write = await DirectWrites.OpenWriteSessionAsync(Fixture, asset);
+        write.Transfer("Custodian A");
+        QueueRecords(write.Session, prefix, 10);
+
+        await write.Session.SaveChangesAsync();
+
+        Assert.Equal(BatchCommit.Placement.InBatch, write.Commit.Commit);
+        Assert.Equal(10, await CommittedRecordsAsync(prefix));
+    }
+
+    /// <summary>
+    /// A batch of more pages than one (Marten pages at 500 operations) gets no COMMIT in it: Marten runs
+    /// later pages even after a check of an earlier one failed on the client, so the commit waits until
+    /// the whole batch has run without an error. Until then nothing is visible; then all of it is.
+    /// </summary>
+    [Fact]
+    public async Task a_batch_of_more_pages_commits_only_after_it_has_run()
+    {
+        var asset = await Client.AddAsset(await Client.OpenCase());
+        var prefix = "pages-" + Guid.NewGuid() + "-";
+        var events = await Fixture.EventCountAsync();
+        await using var write = await DirectWrites.OpenWriteSessionAsync(Fixture, asset);
+        write.Transfer("Custodian A");
+        QueueRecords(write.Session, prefix, 1_200);
+        Assert.True(BatchCommit.OperationsAtMost(write.Session) + 1 >= Fixture.Store.Options.UpdateBatchSize);
+
+        await write.Session.SaveChangesAsync();
+
+        Assert.Equal(BatchCommit.Placement.AfterBatch, write.Commit.Commit);
+        Assert.Equal(0, await CommittedRecordsAsync(prefix));
+        Assert.Equal(events, await Fixture.EventCountAsync());
+
+        await write.Commit.CompleteAsync(CancellationToken.None);
+
+        Assert.Equal(1_200, await CommittedRecordsAsync(prefix));
+        Assert.Equal(events + 1, await Fixture.EventCountAsync());
+    }
+
+    /// <summary>The commands' own commit (CommandExecutor.CommitAsync) on a batch of more pages: everything committed, the asset's status included.</summary>
+    [Fact]
+    public async Task a_command_commit_of_more_pages_writes_everything()
+    {
+        var asset = await Client.AddAsset(await Client.OpenCase());
+        var prefix = "cmd-pages-" + Guid.NewGuid() + "-";
+        await using (var write = await DirectWrites.OpenWriteSessionAsync(Fixture, asset))
+        {
+            write.Transfer("Custodian B");
+            QueueRecords(write.Session, prefix, 1_200);
+            await write.CommitAsync();
+            Assert.Equal(BatchCommit.Placement.AfterBatch, write.Commit.Commit);
+        }
+
+        Assert.Equal(1_200, await CommittedRecordsAsync(prefix));
+        var status = await Client.Get($"/api/assets/{asset}", Tokens.Investigator);
+        Assert.Equal("Custodian B", status["custody"].GetProperty("custodian").GetString());
+    }
 }
