@@ -155,8 +155,8 @@ public sealed partial class BenchRun(BenchOptions o)
         }
         var p1 = LoadResult.Pooled(oursRounds);
         var p1Raw = LoadResult.Pooled(rawRounds);
-        var p1Rate = LoadResult.Median(oursRounds.Select(w => w.PerSecond));
-        var p1RawRate = LoadResult.Median(rawRounds.Select(w => w.PerSecond));
+        var p1Rate = Stats.Median(oursRounds.Select(w => w.PerSecond));
+        var p1RawRate = Stats.Median(rawRounds.Select(w => w.PerSecond));
         var p1Jit = jitShares.Average();
         Log($"P1 ours: median {p1Rate:F0}/s of {string.Join(" / ", oursRounds.Select(w => w.PerSecond.ToString("F0", Inv)))}; pooled p50 {p1.P50:F2} ms, p99 {p1.P99:F2} ms; {p1.ErrorSummary()}; peak RSS {peakRss:F0} MB");
         Log($"P1 raw: median {p1RawRate:F0}/s of {string.Join(" / ", rawRounds.Select(w => w.PerSecond.ToString("F0", Inv)))}");
@@ -458,8 +458,8 @@ public sealed partial class BenchRun(BenchOptions o)
         Log($"P4 raw: {rawEvents:N0} events read and parsed in {rawSeconds:F2} s = {rawEvents / rawSeconds:F0} events/s (median of {string.Join(", ", rawRates.Select(r => r.ToString("F0", Inv)))}, in the order run)");
 
         var reported = ok ? runs.Select(r => r.ReportedSeconds!.Value).ToArray() : [];
-        double? medianReported = ok ? reported.Order().ElementAt(reported.Length / 2) : null;
-        var medianWall = runs.Select(r => r.WallSeconds).Order().ElementAt(runs.Count / 2);
+        double? medianReported = ok ? Stats.Median(reported) : null;
+        var medianWall = Stats.Median(runs.Select(r => r.WallSeconds));
         double? rate = ok ? events / medianReported!.Value : null;
         var row = new Row("P4", $"rebuild every projection from {events:N0} events (rebuild)", rate, rawEvents / rawSeconds,
             "events/s", null, null, "≥ 0.25 of raw", null);

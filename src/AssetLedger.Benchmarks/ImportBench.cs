@@ -55,8 +55,8 @@ public static class ImportBench
             rawWithoutKeys.Add(noKeySeconds);
             Log(string.Create(Inv, $"run {run}/{Runs}: import {seconds:F2} s (prepare {summary.GetProperty("prepareSeconds").GetDouble():F2} s, writes {summary.GetProperty("writeSeconds").GetDouble():F2} s) = {rows / seconds:F0} rows/s; raw COPY of the same {rows:N0} rows {rawSeconds:F2} s = {rows / rawSeconds:F0} rows/s; ratio {rawSeconds / seconds:F3} (without the events' foreign key: raw {noKeySeconds:F2} s, ratio {noKeySeconds / seconds:F3})"));
         }
-        var oursMedian = Median(ours);
-        var rawMedian = Median(raw);
+        var oursMedian = Stats.Median(ours);
+        var rawMedian = Stats.Median(raw);
         var report = new Report();
         report.Meta["assets"] = assets;
         report.Meta["events"] = events;
@@ -68,17 +68,11 @@ public static class ImportBench
         report.Rows.Add(new Row("P6", $"bulk import of a legacy register ({assets:N0} assets, {events:N0} events, {rows:N0} rows)",
             rows / oursMedian, rows / rawMedian, "rows/s", null, null, "≥ 0.50 of raw COPY", ratio >= 0.50));
         report.Notes.Add(string.Create(Inv,
-            $"P6: median of {Runs} runs each way (import {string.Join(", ", ours.Select(s => s.ToString("F2", Inv)))} s; raw {string.Join(", ", raw.Select(s => s.ToString("F2", Inv)))} s, in the order run). Raw into the same tables without the events' foreign key to their streams: {string.Join(", ", rawWithoutKeys.Select(s => s.ToString("F2", Inv)))} s (ratio {Median(rawWithoutKeys) / oursMedian:F3})."));
+            $"P6: median of {Runs} runs each way (import {string.Join(", ", ours.Select(s => s.ToString("F2", Inv)))} s; raw {string.Join(", ", raw.Select(s => s.ToString("F2", Inv)))} s, in the order run). Raw into the same tables without the events' foreign key to their streams: {string.Join(", ", rawWithoutKeys.Select(s => s.ToString("F2", Inv)))} s (ratio {Stats.Median(rawWithoutKeys) / oursMedian:F3})."));
         Console.WriteLine(report.Table());
         foreach (var n in report.Notes) Console.WriteLine(n);
         if (o.JsonPath is not null) report.WriteJson(o.JsonPath);
         return 0;
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
     }
 
     /// <summary>The tables an import writes: Marten's streams and events, and the documents of its projections and commands.</summary>

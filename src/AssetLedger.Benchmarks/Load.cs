@@ -41,7 +41,14 @@ public sealed class LoadResult
         };
     }
 
-    /// <summary>The middle value (the mean of the two middle ones for an even count).</summary>
+    public string ErrorSummary() => Errors == 0 ? "no errors"
+        : $"{Errors} failed ({string.Join(", ", ErrorStatuses.OrderBy(kv => kv.Key).Select(kv => $"{(kv.Key < 0 ? "exception" : kv.Key.ToString())}×{kv.Value}"))})";
+}
+
+/// <summary>The benchmark's one median: P1's rounds, P4's and P6's runs, the side-by-side rounds.</summary>
+public static class Stats
+{
+    /// <summary>The middle value (the mean of the two middle ones for an even count; NaN for none).</summary>
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
@@ -49,9 +56,6 @@ public sealed class LoadResult
         var half = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[half] : (sorted[half - 1] + sorted[half]) / 2;
     }
-
-    public string ErrorSummary() => Errors == 0 ? "no errors"
-        : $"{Errors} failed ({string.Join(", ", ErrorStatuses.OrderBy(kv => kv.Key).Select(kv => $"{(kv.Key < 0 ? "exception" : kv.Key.ToString())}×{kv.Value}"))})";
 }
 
 /// <summary>

@@ -130,12 +130,11 @@ public static class P1Ab
                 for (var i = 0; i < variants.Count; i++)
                 {
                     var rates = results[i].Select(x => x.PerSecond).ToArray();
-                    double Median(IEnumerable<double> xs) { var a = xs.Order().ToArray(); return a.Length % 2 == 1 ? a[a.Length / 2] : (a[a.Length / 2 - 1] + a[a.Length / 2]) / 2; }
                     Console.WriteLine(string.Create(Inv,
-                        $"| {variants[i].Name} | {string.Join(" / ", rates.Select(x => x.ToString("N0", Inv)))} | {rates.Average():N0} | {Median(rates):N0} | {Median(results[i].Select(x => x.P50)):F2} | {Median(results[i].Select(x => x.P99)):F2} | {Median(cpu[i].Select(x => x.Service)):F0} | {Median(cpu[i].Select(x => x.Postgres)):F0} | {Median(cpu[i].Select(x => x.Client)):F0} |"));
+                        $"| {variants[i].Name} | {string.Join(" / ", rates.Select(x => x.ToString("N0", Inv)))} | {rates.Average():N0} | {Stats.Median(rates):N0} | {Stats.Median(results[i].Select(x => x.P50)):F2} | {Stats.Median(results[i].Select(x => x.P99)):F2} | {Stats.Median(cpu[i].Select(x => x.Service)):F0} | {Stats.Median(cpu[i].Select(x => x.Postgres)):F0} | {Stats.Median(cpu[i].Select(x => x.Client)):F0} |"));
                     json[variants[i].Name] = new
                     {
-                        dll = variants[i].Dll, per_second = rates, mean = rates.Average(), median = Median(rates),
+                        dll = variants[i].Dll, per_second = rates, mean = rates.Average(), median = Stats.Median(rates),
                         p50_ms = results[i].Select(x => x.P50).ToArray(), p99_ms = results[i].Select(x => x.P99).ToArray(),
                         service_cpu_us_per_op = cpu[i].Select(x => x.Service).ToArray(), postgres_cpu_us_per_op = cpu[i].Select(x => x.Postgres).ToArray(),
                         load_client_cpu_us_per_op = cpu[i].Select(x => x.Client).ToArray(),

@@ -411,18 +411,18 @@ public sealed class BatchCommit(NpgsqlTransaction transaction) : Marten.Document
     public enum Placement { None, InBatch, AfterBatch }
 
     /// <summary>Where the COMMIT went: nowhere yet, into the batch, or after it (<see cref="CompleteAsync"/>).</summary>
-    public Placement Commit { get; private set; }
+    public Placement Placed { get; private set; }
 
     public override Task BeforeSaveChangesAsync(IDocumentSession session, CancellationToken token)
     {
         // A second batch would run after the COMMIT, outside any transaction.
-        if (Commit != Placement.None) throw new InvalidOperationException("A write session commits once: its first batch placed the COMMIT.");
+        if (Placed != Placement.None) throw new InvalidOperationException("A write session commits once: its first batch placed the COMMIT.");
         if (OperationsAtMost(session) + 1 < session.DocumentStore.Options.UpdateBatchSize)
         {
             session.QueueSqlCommand("commit");
-            Commit = Placement.InBatch;
+            Placed = Placement.InBatch;
         }
-        else Commit = Placement.AfterBatch;
+        else Placed = Placement.AfterBatch;
         return Task.CompletedTask;
     }
 
@@ -438,7 +438,7 @@ public sealed class BatchCommit(NpgsqlTransaction transaction) : Marten.Document
     /// ended with the COMMIT, the transaction's commit when it could not.</summary>
     public async Task CompleteAsync(CancellationToken ct)
     {
-        switch (Commit)
+        switch (Placed)
         {
             case Placement.InBatch: return;
             case Placement.AfterBatch: await transaction.CommitAsync(ct); return;

@@ -18,16 +18,16 @@ public sealed class when_the_benchmark_pools_its_rounds
     [Fact]
     public void the_median_of_an_odd_count_is_the_middle_rate()
     {
-        Assert.Equal(1_812.0, LoadResult.Median([1_812.0, 2_080.0, 1_734.0]));
-        Assert.Equal(7.0, LoadResult.Median([7.0]));
+        Assert.Equal(1_812.0, Stats.Median([1_812.0, 2_080.0, 1_734.0]));
+        Assert.Equal(7.0, Stats.Median([7.0]));
     }
 
     [Fact]
     public void the_median_of_an_even_count_is_the_mean_of_the_two_middle_rates()
     {
-        Assert.Equal(2_102.0, LoadResult.Median([2_360.0, 1_844.0]));
-        Assert.Equal(2.5, LoadResult.Median([4.0, 1.0, 3.0, 2.0]));
-        Assert.True(double.IsNaN(LoadResult.Median([])));
+        Assert.Equal(2_102.0, Stats.Median([2_360.0, 1_844.0]));
+        Assert.Equal(2.5, Stats.Median([4.0, 1.0, 3.0, 2.0]));
+        Assert.True(double.IsNaN(Stats.Median([])));
     }
 
     [Fact]

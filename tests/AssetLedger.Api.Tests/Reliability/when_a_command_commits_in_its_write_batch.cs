@@ -123,7 +123,7 @@ public sealed class when_a_command_commits_in_its_write_batch(ApiFixture fixture
 
         await write.Session.SaveChangesAsync();
 
-        Assert.Equal(BatchCommit.Placement.InBatch, write.Commit.Commit);
+        Assert.Equal(BatchCommit.Placement.InBatch, write.Commit.Placed);
         Assert.Equal(10, await CommittedRecordsAsync(prefix));
     }
 
@@ -145,7 +145,7 @@ public sealed class when_a_command_commits_in_its_write_batch(ApiFixture fixture
 
         await write.Session.SaveChangesAsync();
 
-        Assert.Equal(BatchCommit.Placement.AfterBatch, write.Commit.Commit);
+        Assert.Equal(BatchCommit.Placement.AfterBatch, write.Commit.Placed);
         Assert.Equal(0, await CommittedRecordsAsync(prefix));
         Assert.Equal(events, await Fixture.EventCountAsync());
 
@@ -166,7 +166,7 @@ public sealed class when_a_command_commits_in_its_write_batch(ApiFixture fixture
             write.Transfer("Custodian B");
             QueueRecords(write.Session, prefix, 1_200);
             await write.CommitAsync();
-            Assert.Equal(BatchCommit.Placement.AfterBatch, write.Commit.Commit);
+            Assert.Equal(BatchCommit.Placement.AfterBatch, write.Commit.Placed);
         }
 
         Assert.Equal(1_200, await CommittedRecordsAsync(prefix));
