@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# What PostgreSQL spends per command for two shapes of the same write, with no service in the way
+# (docs/benchmarks.md, "Shapes of a group's write"): a group of three valuations as Marten's Rich
+# append writes it today (ops/write-shapes/marten-batch.sql), as one call of a server-side function
+# taking the rows as arrays (one-call.sql), and as that function's body sent as one statement
+# (one-statement.sql). pgbench runs each at a fixed rate (so that the
+# CPU per command is not a matter of how saturated the machine is), in turn, the order reversed
+# every other round; the CPU of every PostgreSQL process is read around each run. Then P1's raw
+# baseline (one row, one transaction, 8 clients, no rate limit) for reference. Nothing is asserted.
+#
+# Usage: ops/write-shapes.sh [--rounds K] [--rate GROUPS_PER_S] [--seconds S] [--service-dir DIR]
+#   --rounds   rounds of the three shapes (default 4)
+#   --rate     groups per second of each run, two clients (default 600: 1,800 commands/s, P1's rate)
+#   --seconds  length of each run (default 10)
+#   --service-dir  a published service, for its db-apply (default .data/bench/service, published if missing)
+# It uses the benchmark's cluster (.data/bench/pg, port 55450) and a database of its own, made anew.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=4 rate=600 seconds=10 service_dir=.data/bench/service
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rounds) rounds=$2; shift 2 ;;
+    --rate) rate=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --service-dir) service_dir=$2; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    *) echo "write-shapes.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[[ "$rounds$rate$seconds" =~ ^[0-9]+$ ]] || { echo "write-shapes.sh: --rounds, --rate and --seconds take whole numbers" >&2; exit 2; }
+if [[ -f .data/bench/bench.run ]] && kill -0 "$(cat .data/bench/bench.run)" 2>/dev/null; then
+  echo "write-shapes.sh: a benchmark is running (.data/bench/bench.run); measure one thing at a time" >&2; exit 1
+fi
+
+bindir=$(ops/postgres.sh ensure-installed | tail -1)
+[[ -x "$bindir/pgbench" ]] || { echo "write-shapes.sh: no pgbench in $bindir" >&2; exit 1; }
+ops/postgres.sh start .data/bench/pg 55450 >/dev/null
+db=assetledger_shapes
+psql=("$bindir/psql" -h 127.0.0.1 -p 55450 -U postgres -v ON_ERROR_STOP=1 -qAt)
+PGOPTIONS="-c client_min_messages=warning" "${psql[@]}" -d postgres -c "drop database if exists $db" -c "create database $db"
+cs="Host=127.0.0.1;Port=55450;Username=postgres;Database=$db"
+
+if [[ ! -f "$service_dir/AssetLedger.Api.dll" ]]; then
+  dotnet publish src/AssetLedger.Api -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    -o "$service_dir" -nologo -v quiet >&2
+fi
+(cd "$service_dir" && ConnectionStrings__AssetLedger="$cs" Auth__SigningKey=write-shapes-signing-key-0123456789abcdef0123 \
+  ASPNETCORE_ENVIRONMENT=Production dotnet AssetLedger.Api.dll db-apply >/dev/null)
+"${psql[@]}" -d "$db" -f ops/write-shapes/setup.sql
+
+# CPU ticks of every postgres process, with the children they reaped (backends that ended).
+pg_ticks() {
+  local sum=0 stat rest
+  for pid in $(pgrep -x postgres || true); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    rest=${stat##*) }
+    read -r -a f <<<"$rest"
+    sum=$((sum + f[11] + f[12] + f[13] + f[14]))
+  done
+  echo "$sum"
+}
+hz=$(getconf CLK_TCK)
+dir=ops/write-shapes
+values=(-D "ev=$(cat $dir/event.json)" -D "hd=$(cat $dir/headers.json)" -D "rec=$(cat $dir/record.json)"
+  -D "doc=$(cat $dir/asset.json)" -D corr=2ef403fe9dcd40c5836ef8300dfe4a8e -D caus=6067f111-6b6d-4845-96b1-66875e9034ca)
+
+# run NAME SCRIPT CLIENTS COMMANDS_PER_TRANSACTION [pgbench options…]: prints NAME, commands/s and PostgreSQL µs per command.
+run() {
+  local name=$1 script=$2 clients=$3 per=$4; shift 4
+  sleep 1 # the previous run's backends are reaped, their CPU counted
+  local before out after tx
+  before=$(pg_ticks)
+  out=$("$bindir/pgbench" -h 127.0.0.1 -p 55450 -U postgres -n -M prepared -c "$clients" -j 2 -T "$seconds" "$@" \
+    -f "$dir/$script" "${values[@]}" "$db" 2>&1) || { echo "$out" >&2; echo "write-shapes.sh: $name failed" >&2; exit 1; }
+  sleep 1
+  after=$(pg_ticks)
+  grep -q 'aborted' <<<"$out" && { echo "$out" >&2; echo "write-shapes.sh: $name aborted" >&2; exit 1; }
+  tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")
+  awk -v n="$name" -v tx="$tx" -v per="$per" -v s="$seconds" -v t=$((after - before)) -v hz="$hz" \
+    -v lat="$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")" \
+    'BEGIN { printf "%s\t%.0f\t%.1f\t%s\n", n, tx * per / s, 1e6 * t / hz / (tx * per), lat }'
+}
+
+echo -e "run\tcommands/s\tPostgreSQL µs per command\tlatency ms (per transaction)"
+results=()
+for ((r = 1; r <= rounds; r++)); do
+  order=(marten-batch one-call one-statement)
+  ((r % 2 == 0)) && order=(one-statement one-call marten-batch)
+  for shape in "${order[@]}"; do
+    line=$(run "$shape" "$shape.sql" 2 3 -R "$rate")
+    echo -e "$line"
+    results+=("$line")
+  done
+done
+run raw raw.sql 8 1
+printf '%s\n' "${results[@]}" | awk -F'\t' '{ sum[$1] += $3; n[$1]++ }
+  END { for (k in sum) printf "mean of %d rounds, %s: %.1f µs of PostgreSQL CPU per command\n", n[k], k, sum[k] / n[k] }' | sort
