@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# What PostgreSQL spends per command for two shapes of the same write, with no service in the way
+# What PostgreSQL spends per command for shapes of the same write, with no service in the way
 # (docs/benchmarks.md, "Shapes of a group's write"): a group of three valuations as Marten's Rich
-# append writes it today (ops/write-shapes/marten-batch.sql), as one call of a server-side function
+# append writes it today (ops/write-shapes/marten-batch.sql, and marten-batch-one-read.sql with its
+# pre-read in one round trip, as the service makes it), as one call of a server-side function
 # taking the rows as arrays (one-call.sql), and as that function's body sent as one statement
 # (one-statement.sql). pgbench runs each at a fixed rate (so that the
 # CPU per command is not a matter of how saturated the machine is), in turn, the order reversed
@@ -9,7 +10,7 @@
 # baseline (one row, one transaction, 8 clients, no rate limit) for reference. Nothing is asserted.
 #
 # Usage: ops/write-shapes.sh [--rounds K] [--rate GROUPS_PER_S] [--seconds S] [--service-dir DIR]
-#   --rounds   rounds of the three shapes (default 4)
+#   --rounds   rounds of the four shapes (default 4)
 #   --rate     groups per second of each run, two clients (default 600: 1,800 commands/s, P1's rate)
 #   --seconds  length of each run (default 10)
 #   --service-dir  a published service, for its db-apply (default .data/bench/service, published if missing)
@@ -84,8 +85,8 @@ run() {
 echo -e "run\tcommands/s\tPostgreSQL µs per command\tlatency ms (per transaction)"
 results=()
 for ((r = 1; r <= rounds; r++)); do
-  order=(marten-batch one-call one-statement)
-  ((r % 2 == 0)) && order=(one-statement one-call marten-batch)
+  order=(marten-batch marten-batch-one-read one-call one-statement)
+  ((r % 2 == 0)) && order=(one-statement one-call marten-batch-one-read marten-batch)
   for shape in "${order[@]}"; do
     line=$(run "$shape" "$shape.sql" 2 3 -R "$rate")
     echo -e "$line"
