@@ -49,10 +49,11 @@ fi
   ASPNETCORE_ENVIRONMENT=Production dotnet AssetLedger.Api.dll db-apply >/dev/null)
 "${psql[@]}" -d "$db" -f ops/write-shapes/setup.sql
 
-# CPU ticks of every postgres process, with the children they reaped (backends that ended).
+# CPU ticks of this cluster's processes (the postmaster, with the backends it reaped, and its children).
+postmaster=$(head -1 .data/bench/pg/postmaster.pid)
 pg_ticks() {
   local sum=0 stat rest
-  for pid in $(pgrep -x postgres || true); do
+  for pid in "$postmaster" $(pgrep -P "$postmaster" || true); do
     stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
     rest=${stat##*) }
     read -r -a f <<<"$rest"
