@@ -14,17 +14,8 @@ if [[ "${1:-}" == "--cs" ]]; then cs=$2; shift 2; fi
 if [[ $# -eq 0 || "$1" == "-h" || "$1" == "--help" ]]; then sed -n '2,11p' "$0"; exit 2; fi
 command -v pgrep >/dev/null || { echo "needs pgrep (procps)" >&2; exit 1; }
 
-# CPU ticks of every postgres process, with the children they reaped (backends that ended).
-pg_ticks() {
-  local sum=0 stat rest
-  for pid in $(pgrep -x postgres || true); do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    rest=${stat##*) }
-    read -r -a f <<<"$rest"
-    sum=$((sum + f[11] + f[12] + f[13] + f[14]))
-  done
-  echo "$sum"
-}
+# CPU ticks of every postgres process (the store may be any cluster).
+source "$(dirname "$0")/lib/pg-ticks.sh"
 hz=$(getconf CLK_TCK)
 
 for spec in "$@"; do

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # What PostgreSQL spends per command for shapes of the same write, with no service in the way
-# (docs/benchmarks.md, "Shapes of a group's write"): a group of three valuations as Marten's Rich
-# append writes it today (ops/write-shapes/marten-batch.sql, and marten-batch-one-read.sql with its
-# pre-read in one round trip, as the service makes it), as one call of a server-side function
-# taking the rows as arrays (one-call.sql), and as that function's body sent as one statement
-# (one-statement.sql). pgbench runs each at a fixed rate (so that the
-# CPU per command is not a matter of how saturated the machine is), in turn, the order reversed
-# every other round; the CPU of every PostgreSQL process is read around each run. Then P1's raw
-# baseline (one row, one transaction, 8 clients, no rate limit) for reference. Nothing is asserted.
+# (docs/benchmarks.md, "Shapes of a group's write"), each one a group of three valuations
+# (ops/write-shapes/group.sql) put together from the parts in ops/write-shapes/:
+#   marten-batch           as Marten's Rich append writes it today: read-statements.sql (its pre-read,
+#                          in five round trips) and writes.sql (the write batch with its COMMIT)
+#   marten-batch-one-read  read-one.sql (the pre-read in one round trip, as the service makes it) and writes.sql
+#   one-call               one call of a server-side function taking the rows as arrays (one-call.sql)
+#   one-statement          that function's body sent as one statement (one-statement.sql)
+# pgbench runs each at a fixed rate (so that the CPU per command is not a matter of how saturated the
+# machine is), in turn, the order reversed every other round; the CPU of the cluster's processes is
+# read around each run. Then P1's raw baseline (raw.sql: one row, one transaction, 8 clients, no rate
+# limit) for reference. Nothing is asserted.
 #
 # Usage: ops/write-shapes.sh [--rounds K] [--rate GROUPS_PER_S] [--seconds S] [--service-dir DIR]
 #   --rounds   rounds of the four shapes (default 4)
@@ -24,7 +27,7 @@ while [[ $# -gt 0 ]]; do
     --rate) rate=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --service-dir) service_dir=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "write-shapes.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -49,20 +52,19 @@ fi
   ASPNETCORE_ENVIRONMENT=Production dotnet AssetLedger.Api.dll db-apply >/dev/null)
 "${psql[@]}" -d "$db" -f ops/write-shapes/setup.sql
 
-# CPU ticks of this cluster's processes (the postmaster, with the backends it reaped, and its children).
+# CPU ticks of the benchmark cluster's processes only.
+source ops/lib/pg-ticks.sh
 postmaster=$(head -1 .data/bench/pg/postmaster.pid)
-pg_ticks() {
-  local sum=0 stat rest
-  for pid in "$postmaster" $(pgrep -P "$postmaster" || true); do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    rest=${stat##*) }
-    read -r -a f <<<"$rest"
-    sum=$((sum + f[11] + f[12] + f[13] + f[14]))
-  done
-  echo "$sum"
-}
 hz=$(getconf CLK_TCK)
 dir=ops/write-shapes
+# Each shape's pgbench script, put together from its parts (the group's streams, the pre-read, the writes).
+scripts=$(mktemp -d)
+trap 'rm -rf "$scripts"' EXIT
+declare -A parts=([marten-batch]="group read-statements writes" [marten-batch-one-read]="group read-one writes"
+  [one-call]="group one-call" [one-statement]="group one-statement" [raw]="raw")
+for shape in "${!parts[@]}"; do
+  for part in ${parts[$shape]}; do cat "$dir/$part.sql"; done >"$scripts/$shape.sql"
+done
 values=(-D "ev=$(cat $dir/event.json)" -D "hd=$(cat $dir/headers.json)" -D "rec=$(cat $dir/record.json)"
   -D "doc=$(cat $dir/asset.json)" -D corr=2ef403fe9dcd40c5836ef8300dfe4a8e -D caus=6067f111-6b6d-4845-96b1-66875e9034ca)
 
@@ -71,11 +73,11 @@ run() {
   local name=$1 script=$2 clients=$3 per=$4; shift 4
   sleep 1 # the previous run's backends are reaped, their CPU counted
   local before out after tx
-  before=$(pg_ticks)
+  before=$(pg_ticks "$postmaster")
   out=$("$bindir/pgbench" -h 127.0.0.1 -p 55450 -U postgres -n -M prepared -c "$clients" -j 2 -T "$seconds" "$@" \
-    -f "$dir/$script" "${values[@]}" "$db" 2>&1) || { echo "$out" >&2; echo "write-shapes.sh: $name failed" >&2; exit 1; }
+    -f "$scripts/$script" "${values[@]}" "$db" 2>&1) || { echo "$out" >&2; echo "write-shapes.sh: $name failed" >&2; exit 1; }
   sleep 1
-  after=$(pg_ticks)
+  after=$(pg_ticks "$postmaster")
   grep -q 'aborted' <<<"$out" && { echo "$out" >&2; echo "write-shapes.sh: $name aborted" >&2; exit 1; }
   tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")
   awk -v n="$name" -v tx="$tx" -v per="$per" -v s="$seconds" -v t=$((after - before)) -v hz="$hz" \

@@ -1,13 +1,6 @@
--- marten-batch.sql with its pre-read in one round trip, as the service sends it (one statement
--- with subqueries here, where the service sends four statements in one batch): today's write with
--- the round trips it really makes, and a statement or three fewer. The service's own cost lies
--- between this shape and marten-batch.sql.
-\set r random(0, 497)
-\set a :client_id * 500 + :r
-\set b :a + 1
-\set c :a + 2
-begin;
-select nextval('assetledger.mt_events_sequence') as s1, nextval('assetledger.mt_events_sequence') as s2, nextval('assetledger.mt_events_sequence') as s3, (select version from assetledger.mt_streams where id = assetledger.shapes_uuid(:a) and tenant_id = 'NL') as v1, (select version from assetledger.mt_streams where id = assetledger.shapes_uuid(:b) and tenant_id = 'NL') as v2, (select version from assetledger.mt_streams where id = assetledger.shapes_uuid(:c) and tenant_id = 'NL') as v3 \gset
+-- Today's write batch, pipelined in one round trip with its COMMIT as the service sends it: the status
+-- cache's guard, and per command the event row, the stream's version, the asset document's upsert
+-- and the idempotency record.
 \startpipeline
 insert into assetledger.al_write_guard (id) select 1 where not assetledger.al_guard_write(4294971430);
 insert into assetledger.mt_events (data, type, mt_dotnet_type, bdata, id, stream_id, version, timestamp, tenant_id, correlation_id, causation_id, headers, user_name, seq_id) values (:ev::jsonb, 'asset_valued', 'AssetLedger.Assets.AssetValued, AssetLedger.Core', null, gen_random_uuid(), assetledger.shapes_uuid(:a), :v1 + 1, now(), 'NL', :corr, :caus, :hd::jsonb, 'bench-investigator', :s1);
