@@ -191,12 +191,50 @@ public static class TextRules
         d = 0;
         return v.ValueKind switch
         {
-            JsonValueKind.Number => v.TryGetDecimal(out d),
+            JsonValueKind.Number => v.TryGetDecimal(out d) && IsExactly(v.GetRawText(), d),
             JsonValueKind.String => v.GetString() is { Length: > 0 and <= 40 } s
                 && System.Text.RegularExpressions.Regex.IsMatch(s, @"^-?[0-9]+(\.[0-9]+)?$")
-                && decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out d),
+                && decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out d)
+                && IsExactly(s, d),
             _ => false,
         };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="d"/> is the very number <paramref name="text"/> writes. .NET rounds a number
+    /// with more significant digits than a decimal holds (about 28), so "10000.000000000000000000000000001"
+    /// would otherwise come in as 10000 and pass every decimals check; such input is refused instead of
+    /// rounded (domain.md, Money).
+    /// </summary>
+    public static bool IsExactly(string text, decimal d) =>
+        Canonical(text, out var negative, out var digits, out var exponent)
+        && Canonical(d.ToString(CultureInfo.InvariantCulture), out var dNegative, out var dDigits, out var dExponent)
+        && digits == dDigits && (digits.Length == 0 || (exponent == dExponent && negative == dNegative));
+
+    /// <summary>A number's text as sign, significant digits (no leading or trailing zeros; empty for zero) and the power of ten they are multiplied by.</summary>
+    private static bool Canonical(string s, out bool negative, out string digits, out long exponent)
+    {
+        negative = s.StartsWith('-');
+        var body = negative ? s.AsSpan(1) : s.AsSpan();
+        exponent = 0;
+        var e = body.IndexOfAny('e', 'E');
+        if (e >= 0)
+        {
+            if (!long.TryParse(body[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out exponent) || Math.Abs(exponent) > 1_000_000)
+            {
+                digits = "";
+                return false;
+            }
+            body = body[..e];
+        }
+        var dot = body.IndexOf('.');
+        var all = dot < 0 ? body.ToString() : string.Concat(body[..dot], body[(dot + 1)..]);
+        if (dot >= 0) exponent -= body.Length - dot - 1;
+        var trimmed = all.TrimStart('0');
+        var significant = trimmed.TrimEnd('0');
+        exponent += trimmed.Length - significant.Length;
+        digits = significant;
+        return true;
     }
 
     private static readonly InstantPattern[] InstantPatterns = [InstantPattern.ExtendedIso, InstantPattern.General];

@@ -5,8 +5,6 @@ using AssetLedger.Core.Money;
 /// <summary>Checks of the input that need no arithmetic: codes, money shapes, rates, counterparty rule.</summary>
 internal static class InputValidation
 {
-    /// <summary>Largest amount accepted, so that no conversion or percentage can overflow decimal.</summary>
-    public const decimal MaxAmount = 1_000_000_000_000_000m;
     public const decimal MinRate = 0.000000001m;
     public const decimal MaxRate = 1_000_000_000m;
     public const int MaxCodeLength = 100;
@@ -85,7 +83,6 @@ internal static class InputValidation
     {
         if (!Money.TryCreate(m.Amount, m.Currency, out _, out var error)) errors.Add(field, error!);
         else if (m.Amount < 0m) errors.Add(field, "must not be negative");
-        else if (m.Amount > MaxAmount) errors.Add(field, $"must not exceed {Text.Number(MaxAmount)}");
     }
 
     /// <summary>A percentage between 0 and 100 inclusive.</summary>

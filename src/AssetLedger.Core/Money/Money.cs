@@ -10,13 +10,25 @@ public readonly record struct Money(decimal Amount, string Currency)
 {
     public static Money Zero(string currency) => new(0m, currency);
 
-    /// <summary>Validates currency and scale; error is a human-readable message when false.</summary>
+    /// <summary>
+    /// The largest amount (in either direction) that comes in from outside: a thousand million million
+    /// units, more than any asset or order is worth in any currency. Far enough below decimal's limit
+    /// (about 7.9e28) that no total, conversion or percentage of such amounts can overflow.
+    /// </summary>
+    public const decimal MaxAmount = 1_000_000_000_000_000m;
+
+    /// <summary>Validates currency, scale and size; error is a human-readable message when false.</summary>
     public static bool TryCreate(decimal amount, string currency, out Money money, out string? error)
     {
         money = default;
         if (!Currencies.TryGetMinorUnit(currency, out var minor))
         {
             error = $"'{currency}' is not an ISO 4217 currency with a minor unit.";
+            return false;
+        }
+        if (Math.Abs(amount) > MaxAmount)
+        {
+            error = $"An amount is at most 1,000,000,000,000,000 {currency}.";
             return false;
         }
         if (DecimalPlaces(amount) > minor)

@@ -250,6 +250,11 @@ public static class MalformedCorpus
                 yield return ("amount a boolean", J("""{ "amount": true, "currency": "EUR" }"""), n + ".amount");
                 yield return ("amount beyond any decimal", M("1" + new string('0', 40), "EUR"), n + ".amount");
                 yield return ("amount beyond any decimal as a number", J("""{ "amount": 1e400, "currency": "EUR" }"""), n + ".amount");
+                yield return ("more digits than a decimal holds, rounding to 10000", M("10000.000000000000000000000000001", "EUR"), n + ".amount");
+                yield return ("more digits than a decimal holds as a number", J("""{ "amount": 10000.000000000000000000000000001, "currency": "EUR" }"""), n + ".amount");
+                yield return ("a number too small for a decimal, rounding to 0", J("""{ "amount": 1e-30, "currency": "EUR" }"""), n + ".amount");
+                yield return ("amount over the largest accepted (10^15)", M("1000000000000000.01", "EUR"), n + ".amount");
+                yield return ("amount near decimal's limit, whose totals would overflow", J("""{ "amount": 50000000000000000000000000000, "currency": "EUR" }"""), n + ".amount");
                 yield return ("currency with a lone surrogate escape", M("1.00", "E" + LoneSurrogate), n + ".currency");
                 yield return ("amount NaN", M("NaN", "EUR"), n + ".amount");
                 yield return ("amount Infinity", M("Infinity", "EUR"), n + ".amount");

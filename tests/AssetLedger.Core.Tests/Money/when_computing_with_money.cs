@@ -24,7 +24,9 @@ public class when_computing_with_money
     [InlineData("99.99", "USD")]
     [InlineData("10.5", "ZWG")]
     [InlineData("10.25", "XCG")]
-    [InlineData("79228162514264337593543950335", "EUR")]
+    [InlineData("1000000000000000", "EUR")]
+    [InlineData("1000000000000000.00", "EUR")]
+    [InlineData("-1000000000000000", "JPY")]
     public void TryCreate_accepts_amounts_within_the_minor_unit(string amount, string currency)
     {
         var ok = Money.TryCreate(D(amount), currency, out var money, out var error);
@@ -43,6 +45,9 @@ public class when_computing_with_money
     [InlineData("1.23456", "CLF", "CLF allows at most 4 decimal(s).")]
     [InlineData("0.0000000000000000000000000001", "CLF", "CLF allows at most 4 decimal(s).")]
     [InlineData("1", "ABC", "'ABC' is not an ISO 4217 currency with a minor unit.")]
+    [InlineData("1000000000000000.01", "EUR", "An amount is at most 1,000,000,000,000,000 EUR.")]
+    [InlineData("-1000000000000001", "JPY", "An amount is at most 1,000,000,000,000,000 JPY.")]
+    [InlineData("79228162514264337593543950335", "EUR", "An amount is at most 1,000,000,000,000,000 EUR.")]
     [InlineData("1", "XAU", "'XAU' is not an ISO 4217 currency with a minor unit.")]
     [InlineData("1", "XDR", "'XDR' is not an ISO 4217 currency with a minor unit.")]
     [InlineData("1", "XXX", "'XXX' is not an ISO 4217 currency with a minor unit.")]
