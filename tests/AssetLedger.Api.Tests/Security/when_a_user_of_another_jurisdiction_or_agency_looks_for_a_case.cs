@@ -150,6 +150,30 @@ public sealed class when_a_user_of_another_agency_looks_for_a_case(ApiFixture fi
         Assert.Equal(before, await Fixture.EventCountAsync());
     }
 
+    /// <summary>
+    /// A replay is answered from the case: another agency sending the very same ids and body (a
+    /// leaked request, say) must not get the claim back, nor learn that the case exists.
+    /// </summary>
+    [Fact]
+    public async Task another_agency_replaying_a_victim_claim_gets_404_and_not_the_claim()
+    {
+        var ids = await Client.GivenACaseWithAnAsset(Reference);
+        var claim = new { claimId = Guid.NewGuid(), victimRef = "V-ISOLATION-1", amount = new { amount = "2500.00", currency = "EUR" }, basis = "compensation order" };
+        var first = await Client.Post($"/api/cases/{ids.Case}/victim-claims", claim, Tokens.Prosecutor);
+        Assert.True(first.Status == HttpStatusCode.Created, first.ToString());
+        var before = await Fixture.EventCountAsync();
+
+        var kmar = await Client.Post($"/api/cases/{ids.Case}/victim-claims", claim, Tokens.For(ApiRoutes.Prosecutor, agency: "KMAR", sub: "u-kmar"));
+        var again = await Client.Post($"/api/cases/{ids.Case}/victim-claims", claim, Tokens.Prosecutor);
+
+        Assert.Null(Problem.Check(kmar, HttpStatusCode.NotFound));
+        Assert.DoesNotContain("V-ISOLATION-1", kmar.Raw);
+        Assert.DoesNotContain("2500", kmar.Raw);
+        Assert.True(again.Status == HttpStatusCode.Created, again.ToString());
+        Assert.Equal("V-ISOLATION-1", again.Str("victimRef"));
+        Assert.Equal(before, await Fixture.EventCountAsync());
+    }
+
     [Theory]
     [MemberData(nameof(AgencyBoundRoles))]
     public async Task a_participating_agency_sees_the_case(string role)

@@ -71,9 +71,13 @@ public static partial class RegisterVictimClaimHandler
         {
             Command = (_, _) => Task.FromResult<CaseCommand>(new Commands.RegisterVictimClaim(m.ClaimId, m.VictimRef, m.Amount, m.Basis, m.PriorityRank)),
             Answer = (_, next) => Task.FromResult(Done(next, m.ClaimId)),
-            Represent = async session => await session.LoadAsync<Case>(m.CaseId, ct) is { } c && c.VictimClaims.Any(v => v.ClaimId == m.ClaimId)
-                ? Done(c, m.ClaimId)
-                : new Outcome.NotFound($"No claim {m.ClaimId}."),
+            // A replay answers only a caller who may see the case: the key and the body alone are no
+            // proof of that (another agency sending the same ids gets the 404 any hidden case gives).
+            Represent = async session => await session.LoadAsync<Case>(m.CaseId, ct) is not { } c || !m.Context.Caller.CanSee(c.Agencies)
+                ? new Outcome.NotFound($"No case {m.CaseId}.")
+                : c.VictimClaims.Any(v => v.ClaimId == m.ClaimId)
+                    ? Done(c, m.ClaimId)
+                    : new Outcome.NotFound($"No claim {m.ClaimId}."),
         }, ct);
 
     private static Outcome.Done Done(Case c, Guid claimId) =>
