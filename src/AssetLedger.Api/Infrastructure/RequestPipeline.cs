@@ -146,6 +146,23 @@ public static class RequestPipeline
         return null;
     }
 
+    /// <summary>
+    /// Parses the body of a command on an existing stream, with its optional <c>expectedVersion</c>
+    /// (api.md: if the stream has moved on, 409), read and checked with the command's own fields.
+    /// </summary>
+    public static Dictionary<string, string[]>? Parse<T>(Body body, Func<Fields, T?> parse, out T? command, out long? expectedVersion) where T : class
+    {
+        long? version = null;
+        var errors = Parse(body, f =>
+        {
+            var result = parse(f);
+            version = f.Long("expectedVersion");
+            return result;
+        }, out command);
+        expectedVersion = errors is null ? version : null;
+        return errors;
+    }
+
     public static string CorrelationId(HttpContext http) =>
         http.Items.TryGetValue(CorrelationMiddleware.ItemKey, out var v) && v is string s ? s : http.TraceIdentifier;
 }

@@ -22,10 +22,10 @@ public static class AddAssetHandler
     public static Dictionary<string, string[]>? Prepare(Body body, Guid caseId, ApiRequest request, out AddAssetRequest? message)
     {
         message = null;
-        var errors = RequestPipeline.Parse(body, Parse, out var asset);
+        var errors = RequestPipeline.Parse(body, Parse, out var asset, out var expectedVersion);
         if (errors is not null) return errors;
-        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/assets", asset!);
-        message = new AddAssetRequest(request.Context(asset!.AssetId, fingerprint), caseId, asset);
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/assets", asset!, expectedVersion);
+        message = new AddAssetRequest(request.Context(asset!.AssetId, fingerprint, expectedVersion), caseId, asset);
         return null;
     }
 

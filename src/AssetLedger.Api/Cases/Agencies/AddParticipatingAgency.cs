@@ -22,7 +22,7 @@ public static class AddParticipatingAgencyHandler
             var agency = f.Text("agency", true, 64);
             if (agency is not null && agency.Contains('|')) f.Fail("agency", "Must not contain '|'.");
             return f.Ok ? agency : null;
-        }, out var agency);
+        }, out var agency, out var expectedVersion);
 
         // Who may add is a 403, answered after the 404 and before the 400 (api.md's order).
         await using (var session = store.QuerySession(request.Caller.Jurisdiction))
@@ -33,8 +33,8 @@ public static class AddParticipatingAgencyHandler
         }
         if (errors is not null) return Problems.Validation(errors);
 
-        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/agencies", new { agency });
-        var message = new AddParticipatingAgencyRequest(request.Context(commandId!.Value, fingerprint), id, agency!);
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{id}/agencies", new { agency }, expectedVersion);
+        var message = new AddParticipatingAgencyRequest(request.Context(commandId!.Value, fingerprint, expectedVersion), id, agency!);
         return (await bus.InvokeAsync<Outcome>(message, ct)).ToResult(http);
     }
 

@@ -34,10 +34,10 @@ public static class ComputeDistributionHandler
     public static Dictionary<string, string[]>? Prepare(Body body, Guid caseId, ApiRequest request, out ComputeDistributionRequest? message)
     {
         message = null;
-        var errors = RequestPipeline.Parse(body, f => Parse(f, caseId), out var command);
+        var errors = RequestPipeline.Parse(body, f => Parse(f, caseId), out var command, out var expectedVersion);
         if (errors is not null) return errors;
-        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/distributions", command! with { Context = null! });
-        message = command! with { Context = request.Context(command.DistributionId, fingerprint) };
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/distributions", command! with { Context = null! }, expectedVersion);
+        message = command! with { Context = request.Context(command.DistributionId, fingerprint, expectedVersion) };
         return null;
     }
 

@@ -41,10 +41,10 @@ public static class SettleAllocationHandler
             var settledOn = f.Date("settledOn", true);
             var bankReference = f.Text("bankReference", true, 64);
             return f.Ok ? new SettleAllocationRequest(null!, caseId, distributionId, allocationId!.Value, amount!.Value, settledOn!.Value, bankReference!) : null;
-        }, out var command);
+        }, out var command, out var expectedVersion);
         if (errors is not null) return errors;
-        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/distributions/{distributionId}/settlements", command! with { Context = null! });
-        message = command! with { Context = request.Context(commandId!.Value, fingerprint) };
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/distributions/{distributionId}/settlements", command! with { Context = null! }, expectedVersion);
+        message = command! with { Context = request.Context(commandId!.Value, fingerprint, expectedVersion) };
         return null;
     }
 

@@ -59,10 +59,10 @@ public static partial class RegisterVictimClaimHandler
             var rank = f.Long("priorityRank", min: 1);
             if (rank > 1000) f.Fail("priorityRank", "Must be at most 1000.");
             return f.Ok ? new RegisterVictimClaimRequest(null!, caseId, claimId!.Value, victimRef!, amount!.Value, basis!, (int?)rank) : null;
-        }, out var command);
+        }, out var command, out var expectedVersion);
         if (errors is not null) return errors;
-        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/victim-claims", command! with { Context = null! });
-        message = command! with { Context = request.Context(command.ClaimId, fingerprint) };
+        var fingerprint = CommandExecutor.Fingerprint($"POST /api/cases/{caseId}/victim-claims", command! with { Context = null! }, expectedVersion);
+        message = command! with { Context = request.Context(command.ClaimId, fingerprint, expectedVersion) };
         return null;
     }
 
