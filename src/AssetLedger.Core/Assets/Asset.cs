@@ -10,7 +10,9 @@ public sealed record Freezing(string OrderReference, Instant FrozenAt, Money? Am
 
 public sealed record Custody(string Custodian, string Location, Instant Since, string? SealNumber);
 
-public sealed record OrderOnAsset(CourtOrder Order, OrderStatus Status);
+/// <param name="FinalOn">The date the order became final (set with <see cref="OrderStatus.Final"/>; absent before).</param>
+public sealed record OrderOnAsset(CourtOrder Order, OrderStatus Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LocalDate? FinalOn = null);
 
 public sealed record Realisation(Guid OrderId, Money Gross, Money Costs, Money ReturnedToOwner, RealisationMethod Method, LocalDate RealisedOn)
 {
@@ -128,7 +130,11 @@ public sealed record Asset
             AppealLodged e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.UnderAppeal, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.UnderAppeal) },
             AppealDismissed e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.ConfiscationOrdered, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.InForce) },
             AppealAllowed e => state with { Version = version, UpdatedAt = recordedAt, Status = e.RestoredStatus, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Quashed) },
-            ConfiscationOrderFinal e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.Confiscated, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Final) },
+            ConfiscationOrderFinal e => state with
+            {
+                Version = version, UpdatedAt = recordedAt, Status = AssetStatus.Confiscated,
+                Orders = state.Orders.Select(o => o.Order.OrderId == e.OrderId ? o with { Status = OrderStatus.Final, FinalOn = e.FinalOn } : o).ToList(),
+            },
             AssetRealised e => state with
             {
                 Version = version, UpdatedAt = recordedAt,

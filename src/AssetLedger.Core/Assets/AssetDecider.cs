@@ -44,7 +44,9 @@ public static class AssetDecider
                     ? Decision.Of(new AppealDismissed(c.OrderId, c.DecidedOn))
                     : Decision.Of(new AppealAllowed(c.OrderId, c.DecidedOn, StatusBeforeConfiscation(asset, c.OrderId)))),
             RecordFinality c when status is AssetStatus.ConfiscationOrdered =>
-                WithActiveConfiscation(asset, c.OrderId, () => Decision.Of(new ConfiscationOrderFinal(c.OrderId, c.FinalOn))),
+                WithActiveConfiscation(asset, c.OrderId, () => c.FinalOn < asset.FindOrder(c.OrderId)!.Order.IssuedOn
+                    ? new Decision.Refuse($"Order {c.OrderId} was issued on {asset.FindOrder(c.OrderId)!.Order.IssuedOn:uuuu-MM-dd} and cannot have become final on {c.FinalOn:uuuu-MM-dd}, before it.")
+                    : Decision.Of(new ConfiscationOrderFinal(c.OrderId, c.FinalOn))),
             Realise c when status is AssetStatus.Confiscated => DecideRealisation(c, asset),
             ReleaseAsset c when status is AssetStatus.Identified or AssetStatus.Frozen or AssetStatus.Seized or AssetStatus.ConfiscationOrdered =>
                 Decision.Of(new AssetReleased(c.Reason, c.ReleasedOn, c.Note)),
@@ -99,6 +101,9 @@ public static class AssetDecider
     {
         if (asset.ActiveConfiscation is not { Status: OrderStatus.Final } order)
             return new Decision.Refuse("The asset has no final confiscation order.");
+        // Invariant 2 holds for the legal dates too, not only for the order of the events.
+        if (order.FinalOn is { } finalOn && c.RealisedOn < finalOn)
+            return new Decision.Refuse($"Confiscation order {order.Order.OrderId} became final on {finalOn:uuuu-MM-dd}; nothing can be realised under it on {c.RealisedOn:uuuu-MM-dd}, before that.");
         return Decision.Of(new AssetRealised(order.Order.OrderId, c.Gross, c.Costs, c.Returned, c.Method, c.RealisedOn));
     }
 

@@ -403,6 +403,30 @@ public class when_deciding_asset_commands
         Assert.Equal(Eur(31_249.25m), after.Realisation.Net); // gross − costs − returnedToOwner
     }
 
+    /// <summary>Invariant 2 on the legal dates: the order became final on D0 + 30 (AssetTestData's history).</summary>
+    [Fact]
+    public void Realising_on_a_date_before_the_order_became_final_is_refused_and_on_that_day_accepted()
+    {
+        var asset = AssetIn(Confiscated);
+        Assert.Equal(D0.PlusDays(30), asset.ActiveConfiscation!.FinalOn);
+
+        var early = Assert.IsType<Decision.Refuse>(AssetDecider.Decide(Realise() with { RealisedOn = D0.PlusDays(29) }, asset));
+        Assert.Equal($"Confiscation order {ConfiscationId} became final on {D0.PlusDays(30):uuuu-MM-dd}; nothing can be realised under it on {D0.PlusDays(29):uuuu-MM-dd}, before that.", early.Reason);
+        Assert.IsType<Decision.Accept>(AssetDecider.Decide(Realise() with { RealisedOn = D0.PlusDays(30) }, asset));
+    }
+
+    [Fact]
+    public void An_order_cannot_become_final_before_it_was_issued()
+    {
+        var asset = AssetIn(ConfiscationOrdered);
+        var issued = asset.FindOrder(ConfiscationId)!.Order.IssuedOn;
+
+        var early = Assert.IsType<Decision.Refuse>(AssetDecider.Decide(new RecordFinality(ConfiscationId, issued.PlusDays(-1)), asset));
+        Assert.Contains($"cannot have become final on {issued.PlusDays(-1):uuuu-MM-dd}", early.Reason);
+        var sameDay = Assert.IsType<Decision.Accept>(AssetDecider.Decide(new RecordFinality(ConfiscationId, issued), asset));
+        Assert.Equal(issued, Apply(asset, sameDay.Events).FindOrder(ConfiscationId)!.FinalOn);
+    }
+
     [Fact]
     public void Realising_without_returned_to_owner_keeps_the_gross()
     {

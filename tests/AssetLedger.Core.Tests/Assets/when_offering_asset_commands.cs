@@ -30,7 +30,7 @@ public class when_offering_asset_commands
             "appeals" => new LodgeAppeal(order, D0),
             "appeal-decisions" => new DecideAppeal(order, AppealOutcome.Dismissed, D0),
             "finality" => new RecordFinality(order, D0),
-            "realisation" => new Realise(zero, zero, RealisationMethod.Sale, D0, null),
+            "realisation" => new Realise(zero, zero, RealisationMethod.Sale, D0.PlusDays(90), null), // after any finality date of the scripts (a date before it is refused: invariant 2)
             "release" => new ReleaseAsset(ReleaseReason.CourtOrder, D0, null),
             "disposal" => new DisposeAsset(DisposalMethod.Destroyed, D0, null),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not an asset command."),

@@ -216,6 +216,9 @@ public class when_running_random_lifecycle_scripts
                 var realised = (AssetRealised)history[realisedAt];
                 Assert.True(history.Take(realisedAt).OfType<ConfiscationOrderFinal>().Any(f => f.OrderId == realised.OrderId),
                     $"{where}: realised under {realised.OrderId} without a ConfiscationOrderFinal for it earlier");
+                // … and not on a date before the order became final.
+                Assert.True(history.Take(realisedAt).OfType<ConfiscationOrderFinal>().Last(f => f.OrderId == realised.OrderId).FinalOn <= realised.RealisedOn,
+                    $"{where}: realised on {realised.RealisedOn} under {realised.OrderId}, before it became final");
             }
             observe?.Invoke(step, before, decision, asset, history);
         }
