@@ -109,6 +109,20 @@ public static class LedgerApp
             };
         });
         app.UseMiddleware<ErrorHandlingMiddleware>();
+        // A status without a body under /api (no such route, a method the route does not take) is a
+        // problem document like every other error (api.md); the web pages keep their own answers.
+        app.UseStatusCodePages(context =>
+        {
+            var http = context.HttpContext;
+            if (!http.Request.Path.StartsWithSegments("/api")) return Task.CompletedTask;
+            var route = $"{http.Request.Method} {http.Request.Path}";
+            return http.Response.StatusCode switch
+            {
+                404 => Problems.WriteAsync(http, 404, "not-found", "No such resource.", $"There is no route {route}."),
+                405 => Problems.WriteAsync(http, 405, "method-not-allowed", "The route does not take this method.", $"{route}: the route exists with other methods."),
+                var status => Problems.WriteAsync(http, status, "error", Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), route),
+            };
+        });
         app.UseAuthentication();
         app.UseAuthorization();
 
