@@ -63,6 +63,8 @@ public static class CaseDecider
     {
         // The lead-agency check comes first, even on a closed case (as the API has always answered).
         (AddParticipatingAgency c, _) when !IsLeadAgency(state, c.RequestedBy) => new Decision.Refuse(NotLeadAgencyMessage),
+        // A distribution request's own errors are a 400, before anything the case's state refuses (409).
+        (ComputeDistribution c, _) when DistributionCalculator.Check(RequestAlone(c)) is { } rejected => new Decision.Invalid(rejected.Errors),
         (_, { Status: CaseStatus.Closed }) => new Decision.Refuse(ClosedMessage),
 
         (AddAssetToCase c, { Status: CaseStatus.Open }) => Decision.Of(new AssetAddedToCase(c.AssetId, c.Kind)),
@@ -95,6 +97,9 @@ public static class CaseDecider
             ? new Decision.Refuse($"The case cannot be closed while {unpaid} allocation(s) of its distributions are not fully settled.")
             : Decision.Of(new CaseClosed(c.Reason, c.ClosedAt));
     }
+
+    private static DistributionInput RequestAlone(ComputeDistribution c) =>
+        new(c.Jurisdiction, c.Regime, c.Counterparty, [], c.Currency, [], c.Parameters, c.Fx);
 
     private static Decision DecideDistribution(ComputeDistribution c, Case state)
     {

@@ -16,13 +16,23 @@ public static class DistributionCalculator
     public static DistributionOutcome Calculate(DistributionInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (Check(input) is { } rejected) return rejected;
+        if (input.Assets.Count == 0) return new NothingToDistribute("no realised assets were chosen");
+        return Compute(input, SharingRegimes.Find(input.Regime)!, new ValidationErrors());
+    }
+
+    /// <summary>
+    /// The input's own errors (codes, counterparty rule, amounts, rates, the regime's parameters),
+    /// before any arithmetic; null when there are none. On a request alone (no assets, no claims) it
+    /// is the 400 that comes before any refusal of the case's state (api.md's order).
+    /// </summary>
+    public static DistributionRejected? Check(DistributionInput input)
+    {
         var errors = new ValidationErrors();
         var regime = SharingRegimes.Find(input.Regime);
         InputValidation.Check(input, regime, errors);
         regime?.ValidateParameters(input.Parameters, errors);
-        if (errors.Any) return errors.ToRejection();
-        if (input.Assets.Count == 0) return new NothingToDistribute("no realised assets were chosen");
-        return Compute(input, regime!, errors);
+        return errors.Any ? errors.ToRejection() : null;
     }
 
     private static DistributionOutcome Compute(DistributionInput input, ISharingRegime regime, ValidationErrors errors)

@@ -277,6 +277,27 @@ public sealed class when_distributing_edge_cases(ApiFixture fixture) : ApiTest(f
         Assert.Equal(events, await Fixture.EventCountAsync());
     }
 
+    /// <summary>api.md's order (… 400, 409): the request's own errors come before what the case refuses.</summary>
+    [Fact]
+    public async Task a_request_with_errors_of_its_own_is_a_400_even_when_the_case_has_nothing_to_distribute()
+    {
+        var empty = await Client.OpenCase(nl);
+        var closed = await Client.OpenCase(nl);
+        await Client.Post($"/api/cases/{closed}/close", new { commandId = Guid.NewGuid(), reason = "Investigation complete" }, nl.Prosecutor).Ok();
+        var events = await Fixture.EventCountAsync();
+
+        var nothing = await Client.Distribute(nl, empty, Body(Guid.NewGuid(), "domestic", "DE"));
+        var onClosed = await Client.Distribute(nl, closed, Body(Guid.NewGuid(), "eu-2018-1805"));
+        var valid = await Client.Distribute(nl, empty, Body(Guid.NewGuid(), "domestic"));
+
+        AssertProblem(nothing, HttpStatusCode.BadRequest);
+        Assert.NotEmpty(ErrorsOf(nothing, "counterparty"));
+        AssertProblem(onClosed, HttpStatusCode.BadRequest);
+        Assert.NotEmpty(ErrorsOf(onClosed, "counterparty"));
+        AssertProblem(valid, HttpStatusCode.Conflict);
+        Assert.Equal(events, await Fixture.EventCountAsync());
+    }
+
     [Theory]
     [InlineData("eu-2018-9999")]
     [InlineData("EU-2018-1805")]
