@@ -441,6 +441,12 @@ public class when_deciding_case_commands
         var closed = withTreasury ? CloseAfterDistributing() : ClosedCase();
         var commands = Commands(id, text.Get, Math.Round(Math.Abs(amount), 2), fromLead ? Lead : text.Get);
         var command = commands[which % commands.Length];
+        // A distribution request with errors of its own is invalid (400) before the closed case refuses it (409).
+        if (command is ComputeDistribution c && !RegimeIds.All.Contains(c.Regime))
+        {
+            Assert.IsType<Decision.Invalid>(CaseDecider.Decide(command, closed));
+            return;
+        }
         var refuse = Assert.IsType<Decision.Refuse>(CaseDecider.Decide(command, closed));
         var expected = command is AddParticipatingAgency a && !CaseDecider.IsLeadAgency(closed, a.RequestedBy) ? NotLead : Closed;
         Assert.Equal(expected, refuse.Reason);
