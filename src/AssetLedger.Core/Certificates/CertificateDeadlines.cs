@@ -1,3 +1,4 @@
+using AssetLedger.Core.Identifiers;
 using NodaTime;
 
 namespace AssetLedger.Certificates;
@@ -5,7 +6,12 @@ namespace AssetLedger.Certificates;
 /// <summary>
 /// The time limits the Regulation sets on a received certificate, computed from its events:
 /// <list type="bullet">
-/// <item>confiscation: decide on recognition no later than 45 days after receipt (Art 20(1));</item>
+/// <item>confiscation: decide on recognition no later than 45 days after receipt (Art 20(1)), counted
+/// in days as Regulation (EEC, Euratom) No 1182/71 Art 3 counts them: the day of receipt is not counted,
+/// the period ends with the last moment of its 45th day in the executing State's legal time
+/// (<see cref="StateTimeZones"/>), and a period whose last day is a Saturday or a Sunday ends with the
+/// following Monday (Art 3(4); public holidays are not known to the ledger, so such a limit shows
+/// one working day early);</item>
 /// <item>urgent freezing: decide on recognition within 48 hours of receipt, and take the measures
 /// within 48 hours of that decision (Art 9(3));</item>
 /// <item>a freezing certificate not marked urgent: "without delay" (Art 9(1)), no fixed limit.</item>
@@ -17,8 +23,20 @@ namespace AssetLedger.Certificates;
 /// </summary>
 public static class CertificateDeadlines
 {
-    public static readonly Duration ConfiscationRecognition = Duration.FromDays(45);
+    public const int ConfiscationRecognitionDays = 45;
     public static readonly Duration UrgentFreezing = Duration.FromHours(48);
+
+    /// <summary>
+    /// The last moment of a period of <paramref name="days"/> days that starts with an event at
+    /// <paramref name="from"/>, in <paramref name="state"/>'s legal time (Reg 1182/71 Art 3(1), (2)(b), (4)).
+    /// </summary>
+    public static Instant EndOfDays(Instant from, int days, string state)
+    {
+        var zone = StateTimeZones.Of(state);
+        var last = from.InZone(zone).Date.PlusDays(days);
+        while (last.DayOfWeek is IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday) last = last.PlusDays(1);
+        return last.PlusDays(1).AtStartOfDayInZone(zone).ToInstant() - Duration.Epsilon;
+    }
 
     public static IReadOnlyList<CertificateDeadline> Of(Certificate c)
     {
@@ -27,7 +45,7 @@ public static class CertificateDeadlines
         var ended = c.Status is CertificateStatus.Withdrawn or CertificateStatus.Impossible;
         var decidedAt = c.Status is CertificateStatus.Refused ? c.Refusal!.At : c.RecognisedAt;
         if (c.Kind == CertificateKind.Confiscation)
-            list.Add(Make(c, DeadlineKind.Recognition, received + ConfiscationRecognition, "Reg (EU) 2018/1805 Art 20(1)", decidedAt, ended));
+            list.Add(Make(c, DeadlineKind.Recognition, EndOfDays(received, ConfiscationRecognitionDays, c.Details.ExecutingState), "Reg (EU) 2018/1805 Art 20(1)", decidedAt, ended));
         else if (c.Details.Urgent)
         {
             list.Add(Make(c, DeadlineKind.Recognition, received + UrgentFreezing, "Reg (EU) 2018/1805 Art 9(3)", decidedAt, ended));

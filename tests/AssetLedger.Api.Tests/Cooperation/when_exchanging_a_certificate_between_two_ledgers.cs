@@ -35,7 +35,8 @@ public sealed class when_exchanging_a_certificate_between_two_ledgers(TwoLedgers
         Assert.Equal("NL91ABNA0417164300", de["details"].GetProperty("issuerBank").GetProperty("iban").GetString());
         var deadline = Assert.Single(de["deadlines"].EnumerateArray());
         Assert.Equal("recognition", deadline.GetProperty("kind").GetString());
-        Assert.Equal("2026-04-16T09:00:00Z", deadline.GetProperty("due").GetString()); // received 2 March + 45 days (Art 20(1))
+        // Received 2 March (not counted) + 45 days: the end of 16 April in Berlin (Art 20(1); Reg 1182/71 Art 3).
+        Assert.Equal("2026-04-16T21:59:59.999999999Z", deadline.GetProperty("due").GetString());
         Assert.Contains("recognition", de["actions"].EnumerateArray().Select(a => a.GetString()));
 
         var nl = await Two.NL.Client.Get($"/api/certificates/{id}", Two.NL.Token("prosecutor")).Ok();

@@ -12,20 +12,44 @@ public class when_computing_certificate_deadlines
     private static IReadOnlyList<object> Sweep(Certificate c, Instant now) =>
         Assert.IsType<Decision.Accept>(CertificateDecider.Decide(new RecordMissedDeadlines(), c, now)).Events;
 
+    /// <summary>The last moment of 16 April 2026 in Berlin (summer time), the executing State's legal time.</summary>
+    private static readonly Instant EndOfDay45 = Instant.FromUtc(2026, 4, 16, 21, 59, 59) + Duration.FromNanoseconds(999_999_999);
+
     [Fact]
-    public void a_confiscation_certificate_is_due_for_recognition_45_days_after_receipt()
+    public void a_confiscation_certificate_is_due_for_recognition_by_the_end_of_the_45th_day_after_receipt()
     {
-        var received = Received();
+        var received = Received(); // 2 March 2026, 10:00 in Berlin: that day is not counted
         var deadline = Assert.Single(CertificateDeadlines.Of(received));
         Assert.Equal(DeadlineKind.Recognition, deadline.Kind);
-        Assert.Equal(Instant.FromUtc(2026, 4, 16, 9, 0), deadline.Due);
+        Assert.Equal(EndOfDay45, deadline.Due);
         Assert.Equal("Reg (EU) 2018/1805 Art 20(1)", deadline.LegalBasis);
         Assert.False(deadline.Met);
 
-        // Day 45 at the same hour: not yet missed. Recognising then meets the limit.
-        var day45 = T0 + Duration.FromDays(45);
-        Assert.Empty(Sweep(received, day45));
-        Assert.True(Assert.Single(CertificateDeadlines.Of(Run(received, day45, new RecogniseCertificate()))).Met);
+        // Day 45 at the same hour, and at 23:59:59 in Berlin: not yet missed; recognising then meets the limit.
+        foreach (var onDay45 in new[] { T0 + Duration.FromDays(45), EndOfDay45 })
+        {
+            Assert.Empty(Sweep(received, onDay45));
+            Assert.True(Assert.Single(CertificateDeadlines.Of(Run(received, onDay45, new RecogniseCertificate()))).Met);
+        }
+        // Midnight in Berlin: day 46, missed.
+        Assert.Single(Sweep(received, EndOfDay45 + Duration.Epsilon));
+        Assert.False(Assert.Single(CertificateDeadlines.Of(Run(received, EndOfDay45 + Duration.Epsilon, new RecogniseCertificate()))).Met);
+    }
+
+    [Theory]
+    // A receipt at 23:30 UTC on 1 March is 00:30 on 2 March in Berlin: the same period.
+    [InlineData("2026-03-01T23:30:00Z", "2026-04-16T21:59:59.999999999Z")]
+    // Received on a Wednesday: day 45 is Saturday 18 April, so the period ends with Monday 20 April (Reg 1182/71 Art 3(4)).
+    [InlineData("2026-03-04T08:00:00Z", "2026-04-20T21:59:59.999999999Z")]
+    // Thursday: day 45 is Sunday 19 April, the same Monday.
+    [InlineData("2026-03-05T15:00:00Z", "2026-04-20T21:59:59.999999999Z")]
+    // Received in summer time (Tuesday 20 October, 14:00 in Berlin), due in winter time: the end of Friday 4 December.
+    [InlineData("2026-10-20T12:00:00Z", "2026-12-04T22:59:59.999999999Z")]
+    public void the_period_is_counted_in_days_of_the_executing_state(string receivedAt, string due)
+    {
+        var at = NodaTime.Text.InstantPattern.ExtendedIso.Parse(receivedAt).Value;
+        var received = Run(null, at, new ReceiveCertificate(Id, CertificateKind.Confiscation, Details()));
+        Assert.Equal(NodaTime.Text.InstantPattern.ExtendedIso.Parse(due).Value, Assert.Single(CertificateDeadlines.Of(received)).Due);
     }
 
     [Fact]
@@ -33,7 +57,7 @@ public class when_computing_certificate_deadlines
     {
         var day46 = T0 + Duration.FromDays(46);
         var missed = Assert.IsType<CertificateDeadlineMissed>(Assert.Single(Sweep(Received(), day46)));
-        Assert.Equal(new CertificateDeadlineMissed(DeadlineKind.Recognition, T0 + Duration.FromDays(45), day46), missed);
+        Assert.Equal(new CertificateDeadlineMissed(DeadlineKind.Recognition, EndOfDay45, day46), missed);
 
         var after = Run(Received(), day46, new RecordMissedDeadlines());
         Assert.Equal(CertificateStatus.Received, after.Status);
@@ -87,7 +111,7 @@ public class when_computing_certificate_deadlines
         var issuing = Transmitted();
         Assert.Empty(CertificateDeadlines.Of(issuing));
         var confirmed = Run(issuing, T0, new ApplyReport(1, new CertificateReceived(Id, CertificateKind.Confiscation, Details(), T0 + Duration.FromHours(1))));
-        Assert.Equal(T0 + Duration.FromHours(1) + Duration.FromDays(45), Assert.Single(CertificateDeadlines.Of(confirmed)).Due);
+        Assert.Equal(EndOfDay45, Assert.Single(CertificateDeadlines.Of(confirmed)).Due);
     }
 
     [Fact]
