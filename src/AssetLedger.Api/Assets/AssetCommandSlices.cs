@@ -163,6 +163,8 @@ public static class AssetCommandHandler
     private static async Task<string?> CountProceedsAsync(IDocumentSession session, Asset asset, AssetRealised realised, CancellationToken ct)
     {
         var ledger = await session.Events.FetchForWriting<CourtOrderLedger>(realised.OrderId, ct);
+        // An order's stream is named by the client's orderId: order events in another resource's stream would make it unreadable.
+        if (Verdict.IdTakenReason(ledger, "an order") is { } taken) return taken;
         var state = ledger.Aggregate ?? new CourtOrderLedger { Order = asset.FindOrder(realised.OrderId)?.Order };
         var kept = realised.Gross - realised.ReturnedToOwner;
         if (state.RefuseProceeds(kept) is { } over) return over;
@@ -173,6 +175,7 @@ public static class AssetCommandHandler
     private static async Task<string?> ApplyOrderAsync(IDocumentSession session, Asset asset, CourtOrder order, CancellationToken ct)
     {
         var ledger = await session.Events.FetchForWriting<CourtOrderLedger>(order.OrderId, ct);
+        if (Verdict.IdTakenReason(ledger, "an order") is { } taken) return taken;
         if (ledger.Aggregate is { Order: not null } existing)
         {
             if (existing.RefuseApplying(order, asset.CaseId) is { } refusal) return refusal;

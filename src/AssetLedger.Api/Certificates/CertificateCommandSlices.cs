@@ -101,7 +101,7 @@ public static class CertificateCommandSlices
         executor.RunAsync(new StreamCommand<Certificate>(context, route, id)
         {
             Fetch = batch => batch.Events.FetchForWriting<Certificate>(id),
-            Decide = scope => Task.FromResult(Decide(scope.Stream.Aggregate, context, id, command, scope.Now, mustExist, peer)),
+            Decide = scope => Task.FromResult((mustExist ? null : Verdict.IdTaken(scope.Stream, "a certificate")) ?? Decide(scope.Stream.Aggregate, context, id, command, scope.Now, mustExist, peer)),
             Represent = session => CertificateQueries.CurrentAsync(session, id, clock.GetCurrentInstant(), ct),
         }, ct);
 

@@ -92,6 +92,18 @@ public abstract record Verdict
     public static Verdict Conflict(string detail) => new Refuse(new Outcome.Conflict(detail));
     public static Verdict NotFound(string detail) => new Refuse(new Outcome.NotFound(detail));
 
+    /// <summary>
+    /// The 409 of a creation whose id names an existing stream of another kind (an order's, an asset's, a
+    /// case's or a certificate's: their ids share one space), or null. Appending to it would build the new
+    /// resource on another one's events.
+    /// </summary>
+    public static Verdict? IdTaken<T>(JasperFx.Events.IEventStream<T> stream, string what) where T : class =>
+        IdTakenReason(stream, what) is { } reason ? Conflict(reason) : null;
+
+    /// <summary>The reason of <see cref="IdTaken{T}"/>, or null.</summary>
+    public static string? IdTakenReason<T>(JasperFx.Events.IEventStream<T> stream, string what) where T : class =>
+        stream.Aggregate is null && stream.StartingVersion is > 0 ? $"The id {stream.Id} already names another resource; {what} needs an id of its own." : null;
+
     /// <summary>The 409 of a command whose <c>expectedVersion</c> is not the stream's version, or null (none given, or it matches).</summary>
     public static Verdict? Stale(CommandContext context, string what, long version) =>
         context.ExpectedVersion is { } expected && expected != version

@@ -71,6 +71,7 @@ public static class OpenCaseHandler
             {
                 // A case under this id already: a replay of the key (answered from its record) or a used id.
                 if (scope.Stream.Aggregate is not null) return Verdict.Conflict($"Case {m.CaseId} already exists.");
+                if (Verdict.IdTaken(scope.Stream, "a case") is { } taken) return taken;
                 var key = CaseReference.Key(m.Reference);
                 if (await scope.Session.LoadAsync<CaseReference>(key, scope.Ct) is not null)
                     return Verdict.Conflict($"A case with reference '{m.Reference}' already exists in {m.Context.Caller.Jurisdiction}.");
