@@ -74,12 +74,13 @@ public static class CaseQueries
         return new CaseList(cases.Select(c => CaseSummary.From(c, byCase[c.Id].ToList())).ToList(), stats.TotalResults);
     }
 
-    /// <summary>The ids of every stream that belongs to a case: the case, its assets, their orders.</summary>
+    /// <summary>The ids of every stream that belongs to a case: the case, its assets, their orders, and the certificates that name it.</summary>
     public static async Task<IReadOnlyList<Guid>?> StreamIdsAsync(IQuerySession session, Caller caller, Guid caseId, CancellationToken ct)
     {
         var (c, assets) = await LoadAsync(session, caller, caseId, ct);
         if (c is null) return null;
-        return new[] { caseId }.Concat(c.AssetIds).Concat(assets.SelectMany(a => a.Orders.Select(o => o.Order.OrderId))).Distinct().ToList();
+        var certificates = await session.Query<AssetLedger.Certificates.Certificate>().Where(x => x.Details.CaseId == caseId).Select(x => x.Id).ToListAsync(ct);
+        return new[] { caseId }.Concat(c.AssetIds).Concat(assets.SelectMany(a => a.Orders.Select(o => o.Order.OrderId))).Concat(certificates).Distinct().ToList();
     }
 
     /// <summary>Every event of the case, its assets and its orders, in recording order, read from the event store.</summary>

@@ -368,6 +368,17 @@ public static class MalformedCorpus
                 yield return new Malformed(route.Name, $"{field.Name}: {what}", Bytes(body), expected);
             }
         }
+
+        // domain.md: a release for reason "other" needs its text.
+        if (route.Name == "POST /api/assets/{assetId}/release")
+        {
+            var other = route.Base();
+            other["reason"] = "other";
+            other.Remove("note");
+            yield return new Malformed(route.Name, "reason other without a note", Bytes(other), "note");
+            other["note"] = "";
+            yield return new Malformed(route.Name, "reason other with an empty note", Bytes(other), "note");
+        }
     }
 
     public static IEnumerable<Malformed> All => Routes.SelectMany(For);
