@@ -20,17 +20,36 @@ internal sealed class FxBook(IReadOnlyList<FxRate> rates)
         if (amount.Currency == target) return true;
         if (amount.Amount == 0m) { converted = Money.Zero(target); return true; }
         if (!TryFind(amount.Currency, target, purpose, bothDirections: true, out rate, out error)) return false;
-        var raw = rate!.Base == amount.Currency ? amount.Amount * rate.Rate : amount.Amount / rate.Rate;
-        converted = new Money(Rounding.HalfUp(raw, Currencies.MinorUnitOf(target)), target);
+        converted = Convert(amount, rate!, target);
         return true;
     }
 
-    /// <summary>An amount of <paramref name="converted"/> back into the currency <paramref name="rate"/> converted from.</summary>
-    public static Money ConvertBack(Money converted, FxRate rate, string original)
+    /// <summary><paramref name="amount"/> into <paramref name="target"/> with a rate between the two, half-up.</summary>
+    public static Money Convert(Money amount, FxRate rate, string target)
     {
-        var raw = rate.Base == original ? converted.Amount / rate.Rate : converted.Amount * rate.Rate;
-        return new Money(Rounding.HalfUp(raw, Currencies.MinorUnitOf(original)), original);
+        var raw = rate.Base == amount.Currency ? amount.Amount * rate.Rate : amount.Amount / rate.Rate;
+        return new Money(Rounding.HalfUp(raw, Currencies.MinorUnitOf(target)), target);
     }
+
+    /// <summary>
+    /// The least amount of <paramref name="currency"/> (in its minor units) that <see cref="Convert"/> turns
+    /// into <paramref name="worth"/> or more: computed, then checked one minor unit either way (a division
+    /// by the rate need not be exact in decimal).
+    /// </summary>
+    public static Money LeastWorth(Money worth, FxRate rate, string currency)
+    {
+        var unit = MinorUnitStep(currency);
+        var half = MinorUnitStep(worth.Currency) / 2m;
+        // Half-up reaches worth from worth − half a minor unit of its currency.
+        var raw = rate.Base == currency ? (worth.Amount - half) / rate.Rate : (worth.Amount - half) * rate.Rate;
+        var least = new Money(Math.Max(0m, Math.Ceiling(raw / unit) * unit), currency);
+        if (Convert(least, rate, worth.Currency).Amount < worth.Amount) least = new Money(least.Amount + unit, currency);
+        else if (least.Amount >= unit && Convert(new Money(least.Amount - unit, currency), rate, worth.Currency).Amount >= worth.Amount)
+            least = new Money(least.Amount - unit, currency);
+        return least;
+    }
+
+    private static decimal MinorUnitStep(string currency) => 1m / (decimal)Math.Pow(10, Currencies.MinorUnitOf(currency));
 
     /// <summary>The single rate for a pair and purpose. The error names the pair as <c>to/from</c> (e.g. EUR/GBP).</summary>
     public bool TryFind(string from, string to, FxPurpose purpose, bool bothDirections, out FxRate? rate, out string? error)

@@ -50,13 +50,19 @@ internal static class VictimsFirst
         claims.OrderBy(c => c.PriorityRank is null ? 1 : 0).ThenBy(c => c.PriorityRank ?? 0)
               .ThenBy(c => c.RegistrationOrder).ThenBy(c => c.ClaimId);
 
-    /// <summary>How much of the claim, in its own currency, this payment settles.</summary>
+    /// <summary>
+    /// How much of the claim, in its own currency, this payment settles. A partly paid foreign claim keeps
+    /// the least amount of its currency that is still worth the rest of its value in the base currency at
+    /// the same rate, so that a later distribution at that rate pays the victim the whole value: never a
+    /// minor unit short (converting the payment back, half-up, could leave the claim a unit too small),
+    /// and over by at most what one minor unit of the claim's currency is worth.
+    /// </summary>
     private static Money Reduction(Claim claim, Money paid)
     {
         if (claim.Rate is null) return paid;
         if (paid.Amount == claim.InBase.Amount) return claim.Source.Outstanding;
-        var back = FxBook.ConvertBack(paid, claim.Rate, claim.Source.Outstanding.Currency);
-        return back.Amount > claim.Source.Outstanding.Amount ? claim.Source.Outstanding : back;
+        var left = FxBook.LeastWorth(claim.InBase - paid, claim.Rate, claim.Source.Outstanding.Currency);
+        return left.Amount >= claim.Source.Outstanding.Amount ? Money.Zero(left.Currency) : claim.Source.Outstanding - left;
     }
 
     private static string Describe(Claim claim, Money paid)

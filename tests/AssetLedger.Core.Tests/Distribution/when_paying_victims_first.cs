@@ -73,6 +73,68 @@ public class when_paying_victims_first
         Assert.Equal(M(416.67m, "GBP"), result.Allocations[0].ClaimReduction);
     }
 
+    /// <summary>
+    /// GBP 100.00 at 1 EUR = 0.85 GBP is worth EUR 117.65. Paid EUR 117.63 now, the claim must keep what
+    /// is still worth EUR 0.02 (GBP 0.02), not GBP 0.01 (the payment converted back, half-up: GBP 99.99),
+    /// which a later distribution would pay as EUR 0.01, a cent short.
+    /// </summary>
+    [Fact]
+    public void A_partly_paid_foreign_claim_keeps_what_is_still_worth_the_rest_of_its_value()
+    {
+        var rate = Rate("EUR", "GBP", 0.85m, FxPurpose.Victim);
+        var first = Ok(Input(RegimeIds.Domestic, "NL", assets: [Asset(117.63m)], claims: [Claim(100.00m, "GBP")], rates: [rate]));
+        Assert.Equal(["victim victim:V-1 117.63"], Lines(first));
+        Assert.Equal(M(99.98m, "GBP"), first.Allocations[0].ClaimReduction);
+
+        var second = Ok(Input(RegimeIds.Domestic, "NL", assets: [Asset(1_000.00m)], claims: [Claim(0.02m, "GBP")], rates: [rate]));
+        Assert.Equal("victim victim:V-1 0.02", Lines(second)[0]); // 117.63 + 0.02 = 117.65, the claim's whole value
+    }
+
+    /// <summary>EUR 100.00 at 1 EUR = 160 JPY is JPY 16,000; paid JPY 15,999, the JPY 1 left is worth less than
+    /// a cent: the claim keeps EUR 0.01 (JPY 2 later), one yen over rather than one short.</summary>
+    [Fact]
+    public void When_the_rest_is_worth_less_than_a_minor_unit_of_the_claim_the_victim_is_not_short()
+    {
+        var result = Ok(Input(RegimeIds.Domestic, "NL", assets: [Asset(15_999m, "JPY")], claims: [Claim(100.00m)], currency: "JPY",
+            rates: [Rate("EUR", "JPY", 160m, FxPurpose.Victim)]));
+        Assert.Equal(M(99.99m), result.Allocations[0].ClaimReduction);
+    }
+
+    private static readonly (string Claim, string Base)[] Pairs = [("GBP", "EUR"), ("EUR", "JPY"), ("KWD", "EUR"), ("JPY", "EUR"), ("EUR", "KWD")];
+
+    private static decimal Unit(string currency) => AssetLedger.Core.Money.Currencies.MinorUnitOf(currency) switch { 0 => 1m, 2 => 0.01m, 3 => 0.001m, var d => 1m / (decimal)Math.Pow(10, d) };
+
+    /// <summary>
+    /// A foreign claim paid in two distributions at one rate, the first too small for it: the victim gets
+    /// at least the claim's whole value in the base currency, and over it by at most what one minor unit of
+    /// the claim's currency is worth (plus the half-up of that).
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 3000)]
+    public bool A_foreign_claim_paid_over_two_distributions_gets_its_whole_value(FsCheck.PositiveInt claimUnits, FsCheck.PositiveInt rateThousandths,
+        byte pair, bool claimIsRateBase, FsCheck.PositiveInt share)
+    {
+        var (claimCurrency, baseCurrency) = Pairs[pair % Pairs.Length];
+        var claim = (claimUnits.Get % 10_000_000) * Unit(claimCurrency) + Unit(claimCurrency);
+        var r = (rateThousandths.Get % 1_000_000 + 1) / 1000m;
+        var rate = claimIsRateBase ? Rate(claimCurrency, baseCurrency, r, FxPurpose.Victim) : Rate(baseCurrency, claimCurrency, r, FxPurpose.Victim);
+        var toBase = claimIsRateBase ? r : 1m / r;
+        var big = Asset(1_000_000_000_000m, baseCurrency);
+        DistributionResult Pay(RealisedAssetProceeds asset, decimal outstanding) =>
+            Ok(Input(RegimeIds.Domestic, "NL", assets: [asset], claims: [Claim(outstanding, claimCurrency)], currency: baseCurrency, rates: [rate]));
+        decimal VictimPaid(DistributionResult d) => d.Allocations.Where(a => a.Kind == AllocationKind.Victim).Sum(a => a.Amount.Amount);
+
+        var value = VictimPaid(Pay(big, claim));
+        var baseUnit = Unit(baseCurrency);
+        if (value <= baseUnit) return true; // nothing to split
+        var first = baseUnit * (1 + share.Get % (int)Math.Min(int.MaxValue - 1, value / baseUnit - 1));
+        var partly = Pay(Asset(first, baseCurrency), claim);
+        var reduction = partly.Allocations.Single(a => a.Kind == AllocationKind.Victim).ClaimReduction!.Value.Amount;
+        var rest = claim - reduction;
+        var total = first + (rest > 0m ? VictimPaid(Pay(big, rest)) : 0m);
+        return VictimPaid(partly) == first && reduction >= 0m && reduction <= claim
+            && total >= value && total <= value + Unit(claimCurrency) * toBase + baseUnit;
+    }
+
     [Fact]
     public void A_claim_in_another_currency_without_victim_rate_is_an_fx_error()
     {
