@@ -22,7 +22,7 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
             "coalesce(headers->>'actorId',''), coalesce(headers->>'actorName',''), coalesce(headers->>'actorRole',''), " +
             "coalesce(headers->>'actorAgency',''), coalesce(headers->>'recordedAt',''), " +
             $"headers->>'{AuditChain.BasisHeader}', headers->>'{AuditChain.SourceFileHeader}', headers->>'{AuditChain.SourceRowHeader}' " +
-            $"from {MartenSetup.Schema}.mt_events where tenant_id = $1 and type <> 'tombstone'" + (streamIds is null ? "" : " and stream_id = any($2)") +
+            $"from {MartenSetup.Schema}.mt_events e where tenant_id = $1 and not {TombstoneRow}" + (streamIds is null ? "" : " and stream_id = any($2)") +
             " order by stream_id, version, seq_id");
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
@@ -89,13 +89,21 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>
+    /// Marten's tombstones (the events it writes when an append fails, to keep the sequence whole) are no
+    /// event of the ledger: a row typed so, in a stream of its own whose recorded version stays 0. A row
+    /// typed so in any other stream is verified like every other, so an UPDATE of an event's type to
+    /// 'tombstone' breaks its chain instead of hiding the event.
+    /// </summary>
+    public static readonly string TombstoneRow =
+        $"(e.type = 'tombstone' and exists (select 1 from {MartenSetup.Schema}.mt_streams ts where ts.id = e.stream_id and ts.tenant_id = e.tenant_id and ts.version = 0))";
+
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private async Task<Dictionary<Guid, long>> StreamHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            $"select s.id, s.version from {MartenSetup.Schema}.mt_streams s where s.tenant_id = $1 " +
-            $"and not exists (select 1 from {MartenSetup.Schema}.mt_events t where t.stream_id = s.id and t.type = 'tombstone')" + (streamIds is null ? "" : " and s.id = any($2)"));
+            $"select s.id, s.version from {MartenSetup.Schema}.mt_streams s where s.tenant_id = $1 and s.version > 0" + (streamIds is null ? "" : " and s.id = any($2)"));
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
         var heads = new Dictionary<Guid, long>();
