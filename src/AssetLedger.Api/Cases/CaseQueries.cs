@@ -79,7 +79,9 @@ public static class CaseQueries
     {
         var (c, assets) = await LoadAsync(session, caller, caseId, ct);
         if (c is null) return null;
-        var certificates = await session.Query<AssetLedger.Certificates.Certificate>().Where(x => x.Details.CaseId == caseId).Select(x => x.Id).ToListAsync(ct);
+        // Our certificates only: on an executing ledger a certificate's caseId is the issuing ledger's case.
+        var certificates = await session.Query<AssetLedger.Certificates.Certificate>()
+            .Where(x => x.Role == AssetLedger.Certificates.CertificateRole.Issuing && x.Details.CaseId == caseId).Select(x => x.Id).ToListAsync(ct);
         return new[] { caseId }.Concat(c.AssetIds).Concat(assets.SelectMany(a => a.Orders.Select(o => o.Order.OrderId))).Concat(certificates).Distinct().ToList();
     }
 

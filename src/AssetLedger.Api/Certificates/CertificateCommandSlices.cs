@@ -101,9 +101,23 @@ public static class CertificateCommandSlices
         executor.RunAsync(new StreamCommand<Certificate>(context, route, id)
         {
             Fetch = batch => batch.Events.FetchForWriting<Certificate>(id),
-            Decide = scope => Task.FromResult((mustExist ? null : Verdict.IdTaken(scope.Stream, "a certificate")) ?? Decide(scope.Stream.Aggregate, context, id, command, scope.Now, mustExist, peer)),
+            Decide = async scope =>
+                (mustExist ? null : Verdict.IdTaken(scope.Stream, "a certificate"))
+                ?? await CaseNotVisibleAsync(scope, context.Caller, command)
+                ?? Decide(scope.Stream.Aggregate, context, id, command, scope.Now, mustExist, peer),
             Represent = session => CertificateQueries.CurrentAsync(session, id, clock.GetCurrentInstant(), ct),
         }, ct);
+
+    /// <summary>
+    /// A certificate we issue may name our case it comes from; then it becomes part of that case (its
+    /// history and audit), so the case must exist and the prosecutor must see it: a 400 on <c>caseId</c>
+    /// otherwise, the same for a case that does not exist and one of another agency.
+    /// </summary>
+    private static async Task<Verdict?> CaseNotVisibleAsync(CommandScope<Certificate> scope, Caller caller, CertificateCommand command) =>
+        command is IssueCertificate { Details.CaseId: { } caseId }
+        && (await scope.Session.LoadAsync<Case>(caseId, scope.Ct) is not { } c || !caller.CanSee(c.Agencies))
+            ? new Verdict.Refuse(new Outcome.Invalid(new Dictionary<string, string[]> { ["caseId"] = [$"No case {caseId} that you can see."] }))
+            : null;
 
     private static Verdict Decide(Certificate? certificate, CommandContext context, Guid id, CertificateCommand command, NodaTime.Instant now, bool mustExist, string? peer)
     {

@@ -102,7 +102,9 @@ public abstract record Verdict
 
     /// <summary>The reason of <see cref="IdTaken{T}"/>, or null.</summary>
     public static string? IdTakenReason<T>(JasperFx.Events.IEventStream<T> stream, string what) where T : class =>
-        stream.Aggregate is null && stream.StartingVersion is > 0 ? $"The id {stream.Id} already names another resource; {what} needs an id of its own." : null;
+        stream.Aggregate is null && stream.StartingVersion is > 0 ? IdTakenReason(stream.Id, what) : null;
+
+    public static string IdTakenReason(Guid id, string what) => $"The id {id} already names another resource; {what} needs an id of its own.";
 
     /// <summary>The 409 of a command whose <c>expectedVersion</c> is not the stream's version, or null (none given, or it matches).</summary>
     public static Verdict? Stale(CommandContext context, string what, long version) =>

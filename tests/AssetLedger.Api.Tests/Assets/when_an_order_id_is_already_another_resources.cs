@@ -49,8 +49,18 @@ public sealed class when_an_order_id_is_already_another_resources(ApiFixture fix
         var newCase = await Client.Post("/api/cases", new { caseId = order, reference = "NL-2026-9191", title = "Operation Clash", offences = new[] { "trafficking_in_human_beings" } }, Tokens.Investigator);
         var newAsset = await Client.Post($"/api/cases/{caseId}/assets", new { assetId = order, kind = "cash", description = "Cash", location = "NL" }, Tokens.Investigator);
 
+        var newCertificate = await Client.Post("/api/certificates", new
+        {
+            certificateId = order, kind = "confiscation", executingState = "DE", issuingAuthority = "Openbaar Ministerie Rotterdam",
+            orderReference = "RTM-2026-0097", issuedOn = "2026-02-01", finalOn = "2026-02-20", amountForExecutingState = new { amount = "5000.00", currency = "EUR" },
+            offence = "trafficking_in_human_beings",
+            issuerBank = new { iban = "NL91ABNA0417164300", bic = "ABNANL2A", accountHolder = "Ministerie van Justitie en Veiligheid" },
+        }, Tokens.Prosecutor);
+
         Assert.Null(Problem.Check(newCase, HttpStatusCode.Conflict));
         Assert.Null(Problem.Check(newAsset, HttpStatusCode.Conflict));
+        Assert.Null(Problem.Check(newCertificate, HttpStatusCode.Conflict));
+        Assert.Contains("already names another resource", newAsset.Raw);
         Assert.Equal(before, await Fixture.EventCountAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await Client.Get($"/api/cases/{order}", Tokens.Auditor)).Status);
         Assert.Equal("confiscation_ordered", (await Client.Get($"/api/assets/{asset}", Tokens.Auditor).Ok()).Str("status"));

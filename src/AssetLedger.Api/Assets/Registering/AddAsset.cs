@@ -56,10 +56,14 @@ public static class AddAssetHandler
                 var state = Asset.Evolve(null, registered, 1, scope.Now);
                 return Task.FromResult(new Outcome.Done(AssetResponse.From(state, today), 1, Created: true, Location: $"/api/assets/{a.AssetId}"));
             },
-            Beyond = (_, _, _) => (session, _) =>
+            Beyond = (_, _, _) => async (session, token) =>
             {
+                // An id that names a stream already (an order's, a case's, a certificate's) is refused
+                // here: starting the stream would fail at commit and be retried as if it were a race.
+                if (await session.Events.FetchStreamStateAsync(a.AssetId, token) is not null)
+                    return new Outcome.Conflict(Verdict.IdTakenReason(a.AssetId, "an asset"));
                 session.Events.StartStream<Asset>(a.AssetId, registered!);
-                return Task.FromResult<Outcome?>(null);
+                return null;
             },
             Represent = async session => await AssetQueries.CurrentAsync(session, m.Context.Caller, a.AssetId, today, ct) is Outcome.Done d
                 ? d with { Created = true, Location = $"/api/assets/{a.AssetId}" }
