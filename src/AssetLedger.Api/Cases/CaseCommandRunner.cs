@@ -45,9 +45,11 @@ public static class CaseCommandRunner
     private static async Task<Verdict> DecideAsync(CaseCommandPlan plan, CommandScope<Case> scope)
     {
         if (scope.Stream.Aggregate is not { } c || !plan.Context.Caller.CanSee(c.Agencies) || !plan.Finds(c)) return Verdict.NotFound(plan.NotFound);
-        if (Verdict.Stale(plan.Context, "case", c.Version) is { } stale) return stale;
         var command = await plan.Command(scope, c);
-        switch (CaseDecider.Decide(command, c))
+        var decision = CaseDecider.Decide(command, c);
+        // The request's own errors (400) come before a stale expectedVersion (409), as api.md orders them.
+        if (decision is not Decision.Invalid && Verdict.Stale(plan.Context, "case", c.Version) is { } stale) return stale;
+        switch (decision)
         {
             case Decision.Accept { Events: var events }:
                 var next = events.Aggregate(c, (s, e) => Case.Evolve(s, e, s.Version + 1));

@@ -29,6 +29,12 @@ public sealed class CertificateDeadlineSweep(IDocumentStore store, CommandExecut
             {
                 log.LogWarning("Deadline sweep: database unavailable ({Reason})", ex.GetBaseException().Message);
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Anything else is a bug to see, not a reason to stop the host (a background service's
+                // exception stops it by default), and the next round tries again.
+                log.LogError(ex, "Deadline sweep failed; the next round tries again");
+            }
         }
     }
 

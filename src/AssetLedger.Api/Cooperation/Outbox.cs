@@ -126,6 +126,12 @@ public sealed class PeerDelivery(IDocumentStore store, PeerDirectory peers, IClo
                 log.LogWarning("Outbox: database unavailable ({Reason}); retrying", ex.GetBaseException().Message);
                 await Task.Delay(poll, stoppingToken);
             }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A bug to see, not a reason to stop the host (a background service's exception stops it by default).
+                log.LogError(ex, "Outbox delivery failed; retrying");
+                await Task.Delay(poll, stoppingToken);
+            }
         }
     }
 

@@ -11,8 +11,8 @@ public sealed class JurisdictionCalendar(IClock clock, IConfiguration configurat
 {
     public DateTimeZone ZoneOf(string jurisdiction)
     {
-        var id = configuration[$"Jurisdictions:TimeZones:{jurisdiction}"] ?? AssetLedger.Core.Identifiers.StateTimeZones.IdOf(jurisdiction);
-        return id is not null && DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is { } zone ? zone : DateTimeZone.Utc;
+        var configured = configuration[$"Jurisdictions:TimeZones:{jurisdiction}"];
+        return configured is null ? AssetLedger.Core.Identifiers.StateTimeZones.Of(jurisdiction) : DateTimeZoneProviders.Tzdb.GetZoneOrNull(configured) ?? DateTimeZone.Utc;
     }
 
     public LocalDate Today(string jurisdiction) => clock.GetCurrentInstant().InZone(ZoneOf(jurisdiction)).Date;

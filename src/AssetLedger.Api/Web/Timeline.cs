@@ -19,6 +19,7 @@ public static class Timeline
             {
                 "asset" => labels.GetValueOrDefault(e.StreamId, "asset " + Display.Short(e.StreamId)),
                 "order" => orders.GetValueOrDefault(e.StreamId, "order " + Display.Short(e.StreamId)),
+                "certificate" => "certificate " + Display.Short(e.StreamId),
                 _ => caseLabel(e.StreamId),
             },
             Display.Words(e.Type), LegalBasis(e, orders), Details(e.Data))).ToList();

@@ -25,10 +25,7 @@ public static class StateTimeZones
         ["GB"] = "Europe/London", ["US"] = "America/New_York", ["JP"] = "Asia/Tokyo",
     };
 
-    /// <summary>The tz database id of the State's legal time, or null when the State has no entry.</summary>
-    public static string? IdOf(string state) => Zones.GetValueOrDefault(state);
-
     /// <summary>The State's legal time zone, or UTC when it has no entry.</summary>
     public static DateTimeZone Of(string state) =>
-        IdOf(state) is { } id && DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is { } zone ? zone : DateTimeZone.Utc;
+        Zones.GetValueOrDefault(state) is { } id && DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is { } zone ? zone : DateTimeZone.Utc;
 }

@@ -28,7 +28,7 @@ public readonly record struct Money(decimal Amount, string Currency)
         }
         if (Math.Abs(amount) > MaxAmount)
         {
-            error = $"An amount is at most 1,000,000,000,000,000 {currency}.";
+            error = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"An amount is at most {MaxAmount:#,0} {currency}.");
             return false;
         }
         if (DecimalPlaces(amount) > minor)

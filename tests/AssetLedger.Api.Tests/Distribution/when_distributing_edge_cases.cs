@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using AssetLedger.Api.Tests.Infrastructure;
+using AssetLedger.Api.Tests.Reliability;
 using static AssetLedger.Api.Tests.Distribution.DistributionKit;
 using static AssetLedger.Api.Tests.Infrastructure.Scenarios;
 
@@ -287,11 +288,13 @@ public sealed class when_distributing_edge_cases(ApiFixture fixture) : ApiTest(f
         var events = await Fixture.EventCountAsync();
 
         var nothing = await Client.Distribute(nl, empty, Body(Guid.NewGuid(), "domestic", "DE"));
+        var stale = await Client.Distribute(nl, empty, Body(Guid.NewGuid(), "domestic", "DE").With("expectedVersion", 0));
         var onClosed = await Client.Distribute(nl, closed, Body(Guid.NewGuid(), "eu-2018-1805"));
         var valid = await Client.Distribute(nl, empty, Body(Guid.NewGuid(), "domestic"));
 
         AssertProblem(nothing, HttpStatusCode.BadRequest);
         Assert.NotEmpty(ErrorsOf(nothing, "counterparty"));
+        AssertProblem(stale, HttpStatusCode.BadRequest);
         AssertProblem(onClosed, HttpStatusCode.BadRequest);
         Assert.NotEmpty(ErrorsOf(onClosed, "counterparty"));
         AssertProblem(valid, HttpStatusCode.Conflict);
