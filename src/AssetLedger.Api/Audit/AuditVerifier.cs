@@ -17,6 +17,7 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
     public async Task<VerificationReport> VerifyAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
     {
         var heads = await StreamHeadsAsync(tenant, streamIds, ct);
+        var recorded = await RecordedHeadsAsync(tenant, streamIds, ct);
         await using var cmd = dataSource.CreateCommand(
             $"select stream_id, version, type, data::text, headers->>'hash', " +
             "coalesce(headers->>'actorId',''), coalesce(headers->>'actorName',''), coalesce(headers->>'actorRole',''), " +
@@ -72,8 +73,10 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
 
         foreach (var (id, headVersion) in heads)
             if (!seen.Contains(id) && headVersion > 0) broken.Add(new BrokenLink(id, 1, "stream has no events"));
+        foreach (var (id, headVersion) in recorded)
+            if (!seen.Contains(id) && !heads.ContainsKey(id) && headVersion > 0) broken.Add(new BrokenLink(id, 1, "stream has no events"));
 
-        return new VerificationReport(heads.Keys.Union(seen).Count(), events, broken);
+        return new VerificationReport(heads.Keys.Union(recorded.Keys).Union(seen).Count(), events, broken);
 
         void Fail(Guid id, long version, string reason)
         {
@@ -86,6 +89,8 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
             if (current == Guid.Empty || failed) return;
             if (heads.TryGetValue(current, out var head) && head > expectedVersion)
                 broken.Add(new BrokenLink(current, expectedVersion + 1, "stream truncated: its recorded head is version " + head));
+            else if (recorded.TryGetValue(current, out var kept) && kept > expectedVersion)
+                broken.Add(new BrokenLink(current, expectedVersion + 1, "stream truncated: the ledger's chain head is version " + kept));
         }
     }
 
@@ -97,6 +102,28 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
     /// </summary>
     public static readonly string TombstoneRow =
         $"(e.type = 'tombstone' and exists (select 1 from {MartenSetup.Schema}.mt_streams ts where ts.id = e.stream_id and ts.tenant_id = e.tenant_id and ts.version = 0))";
+
+    /// <summary>
+    /// The heads the ledger keeps beside the events, in the same transaction as each append: a
+    /// <see cref="ChainHead"/> document per stream that is not an asset's, the asset document's
+    /// version where it carries its <c>chainHash</c>. A stream whose events end before that version
+    /// lost its tail, even when <c>mt_streams</c> was lowered to match. Only a head beyond the events
+    /// counts (one behind them cannot come from a cut).
+    /// </summary>
+    private async Task<Dictionary<Guid, long>> RecordedHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
+    {
+        var only = streamIds is null ? "" : " and id = any($2)";
+        await using var cmd = dataSource.CreateCommand(
+            $"select id, (data->>'version')::bigint from {MartenSetup.Schema}.mt_doc_chainhead where tenant_id = $1{only} " +
+            $"union all select id, (data->>'version')::bigint from {MartenSetup.Schema}.mt_doc_asset where tenant_id = $1 and data ? 'chainHash'{only}");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
+        if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
+        var heads = new Dictionary<Guid, long>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            if (!reader.IsDBNull(1)) heads[reader.GetGuid(0)] = Math.Max(heads.GetValueOrDefault(reader.GetGuid(0)), reader.GetInt64(1));
+        return heads;
+    }
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
