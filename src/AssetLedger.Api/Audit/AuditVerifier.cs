@@ -71,12 +71,11 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
             CloseStream();
         }
 
-        foreach (var (id, headVersion) in heads)
-            if (!seen.Contains(id) && headVersion > 0) broken.Add(new BrokenLink(id, 1, "stream has no events"));
-        foreach (var (id, headVersion) in recorded)
-            if (!seen.Contains(id) && !heads.ContainsKey(id) && headVersion > 0) broken.Add(new BrokenLink(id, 1, "stream has no events"));
+        var known = heads.Keys.Union(recorded.Keys).ToList();
+        foreach (var id in known)
+            if (!seen.Contains(id) && (heads.GetValueOrDefault(id) > 0 || recorded.GetValueOrDefault(id) > 0)) broken.Add(new BrokenLink(id, 1, "stream has no events"));
 
-        return new VerificationReport(heads.Keys.Union(recorded.Keys).Union(seen).Count(), events, broken);
+        return new VerificationReport(known.Union(seen).Count(), events, broken);
 
         void Fail(Guid id, long version, string reason)
         {
@@ -100,7 +99,7 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
     /// typed so in any other stream is verified like every other, so an UPDATE of an event's type to
     /// 'tombstone' breaks its chain instead of hiding the event.
     /// </summary>
-    public static readonly string TombstoneRow =
+    private static readonly string TombstoneRow =
         $"(e.type = 'tombstone' and exists (select 1 from {MartenSetup.Schema}.mt_streams ts where ts.id = e.stream_id and ts.tenant_id = e.tenant_id and ts.version = 0))";
 
     /// <summary>
@@ -110,12 +109,19 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
     /// lost its tail, even when <c>mt_streams</c> was lowered to match. Only a head beyond the events
     /// counts (one behind them cannot come from a cut).
     /// </summary>
-    private async Task<Dictionary<Guid, long>> RecordedHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
+    private Task<Dictionary<Guid, long>> RecordedHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
     {
         var only = streamIds is null ? "" : " and id = any($2)";
-        await using var cmd = dataSource.CreateCommand(
+        return HeadsAsync(
             $"select id, (data->>'version')::bigint from {MartenSetup.Schema}.mt_doc_chainhead where tenant_id = $1{only} " +
-            $"union all select id, (data->>'version')::bigint from {MartenSetup.Schema}.mt_doc_asset where tenant_id = $1 and data ? 'chainHash'{only}");
+            $"union all select id, (data->>'version')::bigint from {MartenSetup.Schema}.mt_doc_asset where tenant_id = $1 and data ? 'chainHash'{only}",
+            tenant, streamIds, ct);
+    }
+
+    /// <summary>The highest version per stream id that <paramref name="sql"/> (id, version; $1 the tenant, $2 the stream ids) returns.</summary>
+    private async Task<Dictionary<Guid, long>> HeadsAsync(string sql, string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(sql);
         cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
         if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
         var heads = new Dictionary<Guid, long>();
@@ -127,15 +133,7 @@ public sealed class AuditVerifier(NpgsqlDataSource dataSource)
 
     private static string? Text(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
-    private async Task<Dictionary<Guid, long>> StreamHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand(
-            $"select s.id, s.version from {MartenSetup.Schema}.mt_streams s where s.tenant_id = $1 and s.version > 0" + (streamIds is null ? "" : " and s.id = any($2)"));
-        cmd.Parameters.Add(new NpgsqlParameter { Value = tenant });
-        if (streamIds is not null) cmd.Parameters.Add(new NpgsqlParameter { Value = streamIds.ToArray() });
-        var heads = new Dictionary<Guid, long>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) heads[reader.GetGuid(0)] = reader.GetInt64(1);
-        return heads;
-    }
+    private Task<Dictionary<Guid, long>> StreamHeadsAsync(string tenant, IReadOnlyCollection<Guid>? streamIds, CancellationToken ct) =>
+        HeadsAsync($"select s.id, s.version from {MartenSetup.Schema}.mt_streams s where s.tenant_id = $1 and s.version > 0" + (streamIds is null ? "" : " and s.id = any($2)"),
+            tenant, streamIds, ct);
 }

@@ -398,15 +398,15 @@ public sealed class CommandExecutor(IDocumentStore store, NpgsqlDataSource dataS
     /// A stable hash of the parsed request (not the raw JSON): 120000 and "120000.00" are the same
     /// amount, and an absent optional field equals null, because both parse to the same record.
     /// </summary>
-    /// <summary>The fingerprint of a command that may carry an expected version: the same as without one when it carries none.</summary>
-    public static string Fingerprint(string route, object parsed, long? expectedVersion) =>
-        Fingerprint(expectedVersion is { } v ? $"{route}\nexpectedVersion={v}" : route, parsed);
-
     public static string Fingerprint(string route, object parsed)
     {
         var json = JsonSerializer.Serialize(parsed, parsed.GetType(), FingerprintJson);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(route + "\n" + json)));
     }
+
+    /// <summary>The fingerprint of a command that may carry an expected version: the same as without one when it carries none.</summary>
+    public static string Fingerprint(string route, object parsed, long? expectedVersion) =>
+        Fingerprint(expectedVersion is { } v ? $"{route}\nexpectedVersion={v}" : route, parsed);
 }
 
 /// <summary>

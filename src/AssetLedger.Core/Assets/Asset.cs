@@ -130,11 +130,7 @@ public sealed record Asset
             AppealLodged e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.UnderAppeal, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.UnderAppeal) },
             AppealDismissed e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.ConfiscationOrdered, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.InForce) },
             AppealAllowed e => state with { Version = version, UpdatedAt = recordedAt, Status = e.RestoredStatus, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Quashed) },
-            ConfiscationOrderFinal e => state with
-            {
-                Version = version, UpdatedAt = recordedAt, Status = AssetStatus.Confiscated,
-                Orders = state.Orders.Select(o => o.Order.OrderId == e.OrderId ? o with { Status = OrderStatus.Final, FinalOn = e.FinalOn } : o).ToList(),
-            },
+            ConfiscationOrderFinal e => state with { Version = version, UpdatedAt = recordedAt, Status = AssetStatus.Confiscated, Orders = WithOrderStatus(state, e.OrderId, OrderStatus.Final, e.FinalOn) },
             AssetRealised e => state with
             {
                 Version = version, UpdatedAt = recordedAt,
@@ -149,6 +145,6 @@ public sealed record Asset
         };
     }
 
-    private static IReadOnlyList<OrderOnAsset> WithOrderStatus(Asset state, Guid orderId, OrderStatus status) =>
-        state.Orders.Select(o => o.Order.OrderId == orderId ? o with { Status = status } : o).ToList();
+    private static IReadOnlyList<OrderOnAsset> WithOrderStatus(Asset state, Guid orderId, OrderStatus status, LocalDate? finalOn = null) =>
+        state.Orders.Select(o => o.Order.OrderId == orderId ? o with { Status = status, FinalOn = finalOn ?? o.FinalOn } : o).ToList();
 }

@@ -38,14 +38,14 @@ public static class AssetDecider
                 Decision.Of(new AssetValued(c.Value, c.Method, c.Valuer, c.ValuedOn, c.Liens)),
             RecordOrder c => DecideOrder(c.Order, asset),
             LodgeAppeal c when status is AssetStatus.ConfiscationOrdered =>
-                WithActiveConfiscation(asset, c.OrderId, () => Decision.Of(new AppealLodged(c.OrderId, c.LodgedOn))),
+                WithActiveConfiscation(asset, c.OrderId, _ => Decision.Of(new AppealLodged(c.OrderId, c.LodgedOn))),
             DecideAppeal c when status is AssetStatus.UnderAppeal =>
-                WithActiveConfiscation(asset, c.OrderId, () => c.Outcome == AppealOutcome.Dismissed
+                WithActiveConfiscation(asset, c.OrderId, _ => c.Outcome == AppealOutcome.Dismissed
                     ? Decision.Of(new AppealDismissed(c.OrderId, c.DecidedOn))
                     : Decision.Of(new AppealAllowed(c.OrderId, c.DecidedOn, StatusBeforeConfiscation(asset, c.OrderId)))),
             RecordFinality c when status is AssetStatus.ConfiscationOrdered =>
-                WithActiveConfiscation(asset, c.OrderId, () => c.FinalOn < asset.FindOrder(c.OrderId)!.Order.IssuedOn
-                    ? new Decision.Refuse($"Order {c.OrderId} was issued on {asset.FindOrder(c.OrderId)!.Order.IssuedOn:uuuu-MM-dd} and cannot have become final on {c.FinalOn:uuuu-MM-dd}, before it.")
+                WithActiveConfiscation(asset, c.OrderId, order => c.FinalOn < order.Order.IssuedOn
+                    ? new Decision.Refuse($"Order {c.OrderId} was issued on {order.Order.IssuedOn:uuuu-MM-dd} and cannot have become final on {c.FinalOn:uuuu-MM-dd}, before it.")
                     : Decision.Of(new ConfiscationOrderFinal(c.OrderId, c.FinalOn))),
             Realise c when status is AssetStatus.Confiscated => DecideRealisation(c, asset),
             ReleaseAsset c when status is AssetStatus.Identified or AssetStatus.Frozen or AssetStatus.Seized or AssetStatus.ConfiscationOrdered =>
@@ -107,14 +107,14 @@ public static class AssetDecider
         return Decision.Of(new AssetRealised(order.Order.OrderId, c.Gross, c.Costs, c.Returned, c.Method, c.RealisedOn));
     }
 
-    private static Decision WithActiveConfiscation(Asset asset, Guid orderId, Func<Decision> decide)
+    private static Decision WithActiveConfiscation(Asset asset, Guid orderId, Func<OrderOnAsset, Decision> decide)
     {
         var order = asset.FindOrder(orderId);
         if (order is null)
             return new Decision.Refuse($"Order {orderId} is not recorded on this asset.");
         if (order.Order.Type != OrderType.Confiscation || order.Status == OrderStatus.Quashed)
             return new Decision.Refuse($"Order {orderId} is not the confiscation order in force on this asset (status '{asset.Status.ToWire()}').");
-        return decide();
+        return decide(order);
     }
 
     private static AssetStatus StatusBeforeConfiscation(Asset asset, Guid orderId) =>

@@ -49,7 +49,7 @@ internal sealed class FxBook(IReadOnlyList<FxRate> rates)
         return least;
     }
 
-    private static decimal MinorUnitStep(string currency) => 1m / (decimal)Math.Pow(10, Currencies.MinorUnitOf(currency));
+    private static decimal MinorUnitStep(string currency) => new(1, 0, 0, false, (byte)Currencies.MinorUnitOf(currency));
 
     /// <summary>The single rate for a pair and purpose. The error names the pair as <c>to/from</c> (e.g. EUR/GBP).</summary>
     public bool TryFind(string from, string to, FxPurpose purpose, bool bothDirections, out FxRate? rate, out string? error)
