@@ -102,7 +102,7 @@ public class when_paying_victims_first
 
     private static readonly (string Claim, string Base)[] Pairs = [("GBP", "EUR"), ("EUR", "JPY"), ("KWD", "EUR"), ("JPY", "EUR"), ("EUR", "KWD")];
 
-    private static decimal Unit(string currency) => AssetLedger.Core.Money.Currencies.MinorUnitOf(currency) switch { 0 => 1m, 2 => 0.01m, 3 => 0.001m, var d => 1m / (decimal)Math.Pow(10, d) };
+    private static decimal Unit(string currency) => new(1, 0, 0, false, (byte)AssetLedger.Core.Money.Currencies.MinorUnitOf(currency));
 
     /// <summary>
     /// A foreign claim paid in two distributions at one rate, the first too small for it: the victim gets
